@@ -1,0 +1,395 @@
+package dev.lagwatch.client.internal;
+
+import dev.lagwatch.client.Attempt;
+import dev.lagwatch.client.ConsumerRecorder;
+import dev.lagwatch.client.DropReason;
+import dev.lagwatch.client.ErrorClassifier;
+import dev.lagwatch.client.LifecycleRecorder;
+import dev.lagwatch.client.RecorderStats;
+import dev.lagwatch.client.event.ErrorCategory;
+import dev.lagwatch.client.event.EventCodec;
+import dev.lagwatch.client.event.EventType;
+import dev.lagwatch.client.event.LifecycleEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recorder behind {@link LifecycleRecorder#builder()}: a bounded buffer that application threads
+ * fill without blocking, drained by one emitter thread that serialises events and hands them to a
+ * Kafka producer.
+ *
+ * <p>Accounting: every call increments {@code recorded} and ends in exactly one of {@code sent} (the
+ * producer's callback succeeded) or one drop reason. {@link #close(Duration)} waits for in-progress
+ * calls to finish before its final drain, so no event is left uncounted once it returns.
+ */
+public final class KafkaLifecycleRecorder implements LifecycleRecorder {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaLifecycleRecorder.class);
+    private static final int DRAIN_BATCH = 512;
+    private static final long DROP_LOG_INTERVAL_MILLIS = 60_000;
+
+    private final String topic;
+    private final Duration closeTimeout;
+    private final ErrorClassifier classifier;
+    private final Clock clock;
+    private final EventCodec codec = new EventCodec();
+    private final Producer<byte[], byte[]> producer;
+    private final ArrayBlockingQueue<LifecycleEvent> buffer;
+    private final Thread emitter;
+    private final RateLimitedLog dropLog;
+
+    private final LongAdder recorded = new LongAdder();
+    private final LongAdder sent = new LongAdder();
+    private final EnumMap<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
+
+    /** Record calls between their check of {@link #closed} and the end of their offer. */
+    private final AtomicLong callsInProgress = new AtomicLong();
+    private volatile boolean closed;
+    private volatile boolean emitterStopRequested;
+    private final Object closeLock = new Object();
+
+    public KafkaLifecycleRecorder(String bootstrapServers, String topic, int bufferCapacity, Duration closeTimeout,
+            ErrorClassifier classifier, Clock clock, Map<String, Object> producerProperties) {
+        this.topic = topic;
+        this.closeTimeout = closeTimeout;
+        this.classifier = classifier;
+        this.clock = clock;
+        this.buffer = new ArrayBlockingQueue<>(bufferCapacity);
+        this.dropLog = new RateLimitedLog(log, clock, DROP_LOG_INTERVAL_MILLIS);
+        for (DropReason reason : DropReason.values()) {
+            dropped.put(reason, new LongAdder());
+        }
+        this.producer = createProducer(bootstrapServers, producerProperties);
+        this.emitter = new Thread(this::runEmitter, "lagwatch-recorder-emitter");
+        this.emitter.setDaemon(true);
+        this.emitter.start();
+        log.info("lagwatch recorder started: topic {}, buffer capacity {}", topic, bufferCapacity);
+    }
+
+    private static Producer<byte[], byte[]> createProducer(String bootstrapServers, Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "lagwatch-recorder");
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Only the emitter thread calls send(), so a bounded block there never reaches the application;
+        // meanwhile new events fill the recorder's own buffer and are dropped once it is full.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        config.putAll(overrides);
+        try {
+            return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        } catch (KafkaException e) {
+            throw new IllegalArgumentException("Invalid Kafka producer configuration for the lagwatch recorder: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void enqueued(String queue, String messageId) {
+        enqueued(queue, messageId, clock.millis());
+    }
+
+    @Override
+    public void enqueued(String queue, String messageId, long enqueuedAt) {
+        record(LifecycleEvent.enqueued(queue, messageId, enqueuedAt));
+    }
+
+    @Override
+    public ConsumerRecorder consumer(String queue, String group, String consumerId) {
+        return new Consumer(queue, group, consumerId);
+    }
+
+    @Override
+    public void record(LifecycleEvent event) {
+        recorded.increment();
+        DropReason invalid = validate(event);
+        if (invalid != null) {
+            drop(invalid, event);
+            return;
+        }
+        callsInProgress.incrementAndGet();
+        try {
+            if (closed) {
+                drop(DropReason.CLOSED, event);
+            } else if (!buffer.offer(event)) {
+                drop(DropReason.BUFFER_FULL, event);
+            }
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
+    /** Returns why {@code event} cannot be sent, or {@code null} when it is valid. */
+    static DropReason validate(LifecycleEvent event) {
+        if (event == null || event.type() == null) {
+            return DropReason.INVALID_ARGUMENT;
+        }
+        String queue = event.queue();
+        if (queue == null || queue.isEmpty() || queue.length() > LifecycleEvent.MAX_QUEUE_LENGTH) {
+            return DropReason.INVALID_QUEUE;
+        }
+        if (event.ts() <= 0) {
+            return DropReason.INVALID_TIMESTAMP;
+        }
+        EventType type = event.type();
+        if (type.isConsumerEvent()) {
+            if (event.group() == null || event.group().isEmpty()) {
+                return DropReason.INVALID_ARGUMENT;
+            }
+            if (type != EventType.HEARTBEAT && event.attempt() < 1) {
+                return DropReason.INVALID_ARGUMENT;
+            }
+            if (type == EventType.HEARTBEAT && event.capacity() < 1) {
+                return DropReason.INVALID_ARGUMENT;
+            }
+        }
+        if (event.availableAt() != LifecycleEvent.NOT_SET && event.availableAt() <= 0) {
+            return DropReason.INVALID_TIMESTAMP;
+        }
+        if (type.isTerminal()) {
+            if (event.enqueuedAt() <= 0 || event.startedAt() <= 0) {
+                return DropReason.INVALID_TIMESTAMP;
+            }
+            if (type == EventType.FAILED && event.errorCategory() == null) {
+                return DropReason.INVALID_ARGUMENT;
+            }
+        }
+        return null;
+    }
+
+    private void drop(DropReason reason, LifecycleEvent event) {
+        dropped.get(reason).increment();
+        String queue = event == null ? null : event.queue();
+        dropLog.warn(reason.name(), "lagwatch recorder dropped an event: {} (last queue: {})", reason,
+                queue == null ? "null" : queue.length() > 64 ? queue.substring(0, 64) + "..." : queue);
+    }
+
+    private void runEmitter() {
+        List<LifecycleEvent> batch = new ArrayList<>(DRAIN_BATCH);
+        try {
+            while (!emitterStopRequested || !buffer.isEmpty()) {
+                LifecycleEvent first = buffer.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                buffer.drainTo(batch, DRAIN_BATCH - 1);
+                for (LifecycleEvent event : batch) {
+                    send(event);
+                }
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            // Close timed out; the close path counts what is still buffered.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void send(LifecycleEvent event) {
+        try {
+            byte[] key = event.queue().getBytes(StandardCharsets.UTF_8);
+            byte[] value = codec.encode(event);
+            producer.send(new ProducerRecord<>(topic, null, event.ts(), key, value), (metadata, error) -> {
+                if (error == null) {
+                    sent.increment();
+                } else {
+                    drop(DropReason.SEND_FAILED, event);
+                }
+            });
+        } catch (RuntimeException e) {
+            // send() throws rather than calling back when metadata stays unavailable for max.block.ms,
+            // when the producer is closing, or when close() interrupts this thread.
+            drop(DropReason.SEND_FAILED, event);
+        }
+    }
+
+    @Override
+    public RecorderStats stats() {
+        Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+        dropped.forEach((reason, count) -> drops.put(reason, count.sum()));
+        return new RecorderStats(recorded.sum(), sent.sum(), drops);
+    }
+
+    @Override
+    public void close() {
+        close(closeTimeout);
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        synchronized (closeLock) {
+            if (emitterStopRequested) {
+                return;
+            }
+            long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+            closed = true;
+            while (callsInProgress.get() > 0) {
+                Thread.onSpinWait();
+            }
+            emitterStopRequested = true;
+            joinEmitter(deadline);
+
+            try {
+                producer.close(remaining(deadline));
+            } catch (KafkaException e) {
+                log.warn("lagwatch recorder: closing the producer failed; unsent events are counted as dropped", e);
+            }
+            int leftover = 0;
+            for (LifecycleEvent event = buffer.poll(); event != null; event = buffer.poll()) {
+                dropped.get(DropReason.CLOSED).increment();
+                leftover++;
+            }
+            RecorderStats stats = stats();
+            log.info("lagwatch recorder closed: {} recorded, {} sent, {} dropped ({} still buffered at the timeout)",
+                    stats.recorded(), stats.sent(), stats.dropped(), leftover);
+        }
+    }
+
+    private void joinEmitter(long deadline) {
+        try {
+            emitter.join(Math.max(1, remaining(deadline).toMillis()));
+            if (emitter.isAlive()) {
+                emitter.interrupt();
+                emitter.join(1_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    ErrorCategory classify(Throwable error) {
+        try {
+            ErrorCategory category = classifier.classify(error);
+            if (category != null) {
+                return category;
+            }
+        } catch (RuntimeException e) {
+            dropLog.warn("classifier", "lagwatch error classifier threw {}; using the default mapping",
+                    e.toString());
+        }
+        return ErrorClassifier.defaults().classify(error);
+    }
+
+    /** Records the events of one consumer instance. */
+    private final class Consumer implements ConsumerRecorder {
+        private final String queue;
+        private final String group;
+        private final String consumerId;
+
+        Consumer(String queue, String group, String consumerId) {
+            this.queue = queue;
+            this.group = group;
+            this.consumerId = consumerId;
+        }
+
+        @Override
+        public Attempt started(String messageId, long enqueuedAt, int attempt, long availableAt) {
+            long now = clock.millis();
+            AttemptRecord started = new AttemptRecord(this, messageId, enqueuedAt, attempt, availableAt, now);
+            record(LifecycleEvent.started(queue, group, consumerId, messageId, attempt, now, availableAt));
+            return started;
+        }
+
+        @Override
+        public void heartbeat(int capacity) {
+            record(LifecycleEvent.heartbeat(queue, group, consumerId, clock.millis(), capacity));
+        }
+
+        @Override
+        public String queue() {
+            return queue;
+        }
+
+        @Override
+        public String group() {
+            return group;
+        }
+
+        @Override
+        public String consumerId() {
+            return consumerId;
+        }
+    }
+
+    /** One attempt, holding the timestamps its outcome event carries. */
+    private final class AttemptRecord implements Attempt {
+        private final Consumer consumer;
+        private final String messageId;
+        private final long enqueuedAt;
+        private final int attempt;
+        private final long availableAt;
+        private final long startedAt;
+        private volatile boolean finished;
+
+        AttemptRecord(Consumer consumer, String messageId, long enqueuedAt, int attempt, long availableAt,
+                long startedAt) {
+            this.consumer = consumer;
+            this.messageId = messageId;
+            this.enqueuedAt = enqueuedAt;
+            this.attempt = attempt;
+            this.availableAt = availableAt;
+            this.startedAt = startedAt;
+        }
+
+        @Override
+        public void completed() {
+            if (claimOutcome()) {
+                record(LifecycleEvent.completed(consumer.queue, consumer.group, consumer.consumerId, messageId,
+                        attempt, clock.millis(), enqueuedAt, availableAt, startedAt));
+            }
+        }
+
+        @Override
+        public void failed(Throwable error, boolean retry) {
+            if (claimOutcome()) {
+                recordFailure(classify(error), retry);
+            }
+        }
+
+        @Override
+        public void failed(ErrorCategory category, boolean retry) {
+            if (claimOutcome()) {
+                recordFailure(category, retry);
+            }
+        }
+
+        private void recordFailure(ErrorCategory category, boolean retry) {
+            record(LifecycleEvent.failed(consumer.queue, consumer.group, consumer.consumerId, messageId, attempt,
+                    clock.millis(), enqueuedAt, availableAt, startedAt, category, retry));
+        }
+
+        private synchronized boolean claimOutcome() {
+            if (finished) {
+                recorded.increment();
+                drop(DropReason.DUPLICATE_OUTCOME, null);
+                return false;
+            }
+            finished = true;
+            return true;
+        }
+    }
+}
