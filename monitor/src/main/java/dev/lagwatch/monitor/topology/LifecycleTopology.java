@@ -1,0 +1,101 @@
+package dev.lagwatch.monitor.topology;
+
+import dev.lagwatch.client.event.EventCodec;
+import dev.lagwatch.client.event.InvalidEventException;
+import dev.lagwatch.client.event.LifecycleEvent;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.WallclockTimestampExtractor;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The monitor's Kafka Streams topology:
+ *
+ * <pre>
+ * events topic ─► decode (invalid: counted, skipped) ─┬─ key == queue ──────────────────────────┬─► aggregate per queue
+ *                                                     └─ other key ─► repartition by queue ─────┘      (store: queue-aggregates)
+ * </pre>
+ *
+ * Clients key every event by its queue, so each queue's events share one partition and one task
+ * owns its state. Events whose key differs (hand-written with {@code kcat} and no key, say) are
+ * routed again by queue through a repartition topic instead of splitting a queue across tasks.
+ */
+public final class LifecycleTopology {
+
+    /** Name of the aggregate store; its changelog topic is {@code <application.id>-queue-aggregates-changelog}. */
+    public static final String STORE_NAME = "queue-aggregates";
+    static final String REKEYED_TOPIC_NAME = "rekeyed-events";
+
+    private LifecycleTopology() {
+    }
+
+    /**
+     * Builds the topology.
+     *
+     * @param eventsTopic topic of lifecycle events
+     * @param publishInterval how often changed queues are published to {@code snapshots}
+     * @param snapshots where the aggregator publishes per-queue snapshots
+     * @param stats the monitor's counters of consumed and invalid events
+     */
+    public static Topology build(String eventsTopic, Duration publishInterval, QueueSnapshots snapshots,
+            MonitorStats stats) {
+        StreamsBuilder builder = new StreamsBuilder();
+        StoreBuilder<KeyValueStore<String, QueueState>> store = Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(STORE_NAME), Serdes.String(), new QueueStateSerde())
+                .withCachingEnabled()
+                .withLoggingEnabled(Map.of());
+        builder.addStateStore(store);
+
+        // Wall-clock timestamps: no step depends on record time, and a record with a negative
+        // timestamp must not stop the topology the way the default extractor would.
+        KStream<String, LifecycleEvent> events = builder
+                .stream(eventsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray())
+                        .withTimestampExtractor(new WallclockTimestampExtractor())
+                        .withName("events-source"))
+                .process(() -> new EventDecoder(stats), Named.as("decode"));
+
+        Map<String, KStream<String, LifecycleEvent>> branches = events
+                .split(Named.as("key-"))
+                .branch((key, event) -> event.queue().equals(key), Branched.as("matches-queue"))
+                .defaultBranch(Branched.as("differs-from-queue"));
+
+        KStream<String, LifecycleEvent> rekeyed = branches.get("key-differs-from-queue")
+                .peek((key, event) -> stats.recordRekeyed(), Named.as("count-rekeyed"))
+                .selectKey((key, event) -> event.queue(), Named.as("key-by-queue"))
+                .repartition(Repartitioned.with(Serdes.String(), eventSerde()).withName(REKEYED_TOPIC_NAME));
+
+        branches.get("key-matches-queue")
+                .merge(rekeyed, Named.as("all-events-by-queue"))
+                .process(() -> new QueueAggregator(STORE_NAME, publishInterval, snapshots), Named.as("aggregate"),
+                        STORE_NAME);
+        return builder.build();
+    }
+
+    /** Serde of events on the repartition topic, in their contract JSON form. */
+    static Serde<LifecycleEvent> eventSerde() {
+        EventCodec codec = new EventCodec();
+        Serializer<LifecycleEvent> serializer = (topic, event) -> event == null ? null : codec.encode(event);
+        Deserializer<LifecycleEvent> deserializer = (topic, data) -> {
+            try {
+                return data == null ? null : codec.decode(data);
+            } catch (InvalidEventException e) {
+                throw new org.apache.kafka.common.errors.SerializationException(
+                        "Invalid event on the repartition topic: " + e.getMessage(), e);
+            }
+        };
+        return Serdes.serdeFrom(serializer, deserializer);
+    }
+}

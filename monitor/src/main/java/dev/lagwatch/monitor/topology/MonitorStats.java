@@ -1,0 +1,49 @@
+package dev.lagwatch.monitor.topology;
+
+import dev.lagwatch.client.event.InvalidEventException.Reason;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The monitor's own counters since the process started: events read and events rejected. */
+public final class MonitorStats {
+
+    private final LongAdder consumed = new LongAdder();
+    private final EnumMap<Reason, LongAdder> invalid = new EnumMap<>(Reason.class);
+    private final LongAdder rekeyed = new LongAdder();
+
+    public MonitorStats() {
+        for (Reason reason : Reason.values()) {
+            invalid.put(reason, new LongAdder());
+        }
+    }
+
+    void recordConsumed() {
+        consumed.increment();
+    }
+
+    void recordInvalid(Reason reason) {
+        invalid.get(reason).increment();
+    }
+
+    void recordRekeyed() {
+        rekeyed.increment();
+    }
+
+    /** Records read from the events topic, valid or not. */
+    public long consumed() {
+        return consumed.sum();
+    }
+
+    /** Records rejected, per reason, with every reason present. */
+    public Map<Reason, Long> invalidByReason() {
+        Map<Reason, Long> counts = new EnumMap<>(Reason.class);
+        invalid.forEach((reason, count) -> counts.put(reason, count.sum()));
+        return counts;
+    }
+
+    /** Valid events whose record key was not their queue name, routed again by queue. */
+    public long rekeyed() {
+        return rekeyed.sum();
+    }
+}

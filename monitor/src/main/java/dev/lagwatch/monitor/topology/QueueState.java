@@ -1,0 +1,86 @@
+package dev.lagwatch.monitor.topology;
+
+import dev.lagwatch.client.event.EventType;
+import dev.lagwatch.client.event.LifecycleEvent;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Cumulative state of one queue, the value of the aggregate store. Only counts and histograms are
+ * kept, never anything per message, so its size depends on the number of consumer groups alone.
+ *
+ * <p>Depth and in-flight are derived from the cumulative counts when read, which makes them
+ * independent of the order in which events arrive: a {@code completed} that overtakes its
+ * {@code enqueued} lowers nothing below zero, and once both have arrived the result is the same.
+ */
+public final class QueueState {
+
+    long enqueued;
+    long started;
+    final Map<String, GroupState> groups;
+
+    public QueueState() {
+        this(0, 0, new TreeMap<>());
+    }
+
+    QueueState(long enqueued, long started, Map<String, GroupState> groups) {
+        this.enqueued = enqueued;
+        this.started = started;
+        this.groups = groups;
+    }
+
+    /** Adds one valid event. Heartbeats change no count here. */
+    public void apply(LifecycleEvent event) {
+        EventType type = event.type();
+        switch (type) {
+            case ENQUEUED -> enqueued++;
+            case STARTED -> started++;
+            case COMPLETED, FAILED -> applyOutcome(event);
+            case HEARTBEAT -> groups.computeIfAbsent(event.group(), group -> new GroupState());
+            default -> throw new IllegalStateException("Unhandled event type " + type);
+        }
+    }
+
+    private void applyOutcome(LifecycleEvent event) {
+        GroupState group = groups.computeIfAbsent(event.group(), name -> new GroupState());
+        if (event.type() == EventType.COMPLETED) {
+            group.completed++;
+        } else {
+            group.failedByCategory[event.errorCategory().ordinal()]++;
+            if (event.retry()) {
+                group.retries++;
+            }
+        }
+        group.processing.record(event.ts() - event.startedAt());
+        group.waiting.record(event.startedAt() - event.effectiveAvailableAt());
+        if (event.isFinalOutcome()) {
+            group.endToEnd.record(event.ts() - event.enqueuedAt());
+        }
+    }
+
+    /** Messages enqueued and not yet finished, never below zero. */
+    public long depth() {
+        long finished = 0;
+        for (GroupState group : groups.values()) {
+            finished += group.completed + group.failedFinal();
+        }
+        return Math.max(0, enqueued - finished);
+    }
+
+    /** Attempts started and not yet finished, never below zero. */
+    public long inFlight() {
+        long finishedAttempts = 0;
+        for (GroupState group : groups.values()) {
+            finishedAttempts += group.completed + group.failed();
+        }
+        return Math.max(0, started - finishedAttempts);
+    }
+
+    public long enqueued() {
+        return enqueued;
+    }
+
+    public long started() {
+        return started;
+    }
+}

@@ -1,0 +1,242 @@
+package dev.lagwatch.monitor.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lagwatch.client.event.ErrorCategory;
+import dev.lagwatch.client.event.EventCodec;
+import dev.lagwatch.client.event.InvalidEventException.Reason;
+import dev.lagwatch.client.event.LifecycleEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LifecycleTopologyTest {
+
+    private static final String TOPIC = "lagwatch.events";
+    private static final Duration PUBLISH_INTERVAL = Duration.ofMillis(200);
+    private static final long T0 = 1_767_225_600_000L;
+
+    private final EventCodec codec = new EventCodec();
+    private final QueueSnapshots snapshots = new QueueSnapshots();
+    private final MonitorStats stats = new MonitorStats();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> input;
+
+    @BeforeEach
+    void startDriver() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(LifecycleTopology.build(TOPIC, PUBLISH_INTERVAL, snapshots, stats), props,
+                Instant.ofEpochMilli(T0));
+        input = driver.createInputTopic(TOPIC, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    private void send(LifecycleEvent event) {
+        input.pipeInput(event.queue(), codec.encode(event));
+    }
+
+    private QueueSnapshot published(String queue) {
+        driver.advanceWallClockTime(PUBLISH_INTERVAL);
+        return snapshots.get(queue);
+    }
+
+    private static LifecycleEvent completed(String queue, String id, long enqueuedAt, long startedAt, long ts) {
+        return LifecycleEvent.completed(queue, "billing", "c-1", id, 1, ts, enqueuedAt, LifecycleEvent.NOT_SET,
+                startedAt);
+    }
+
+    private static LifecycleEvent failed(String queue, String id, int attempt, long enqueuedAt, long availableAt,
+            long startedAt, long ts, ErrorCategory category, boolean retry) {
+        return LifecycleEvent.failed(queue, "billing", "c-1", id, attempt, ts, enqueuedAt, availableAt, startedAt,
+                category, retry);
+    }
+
+    @Test
+    void enqueuedRaisesDepth() {
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+        send(LifecycleEvent.enqueued("orders", "m-2", T0));
+
+        QueueSnapshot orders = published("orders");
+
+        assertThat(orders.enqueued()).isEqualTo(2);
+        assertThat(orders.depth()).isEqualTo(2);
+        assertThat(orders.inFlight()).isZero();
+    }
+
+    @Test
+    void startedRaisesInFlightAndCompletedFinishes() {
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+        send(LifecycleEvent.started("orders", "billing", "c-1", "m-1", 1, T0 + 40, LifecycleEvent.NOT_SET));
+        QueueSnapshot running = published("orders");
+        send(completed("orders", "m-1", T0, T0 + 40, T0 + 160));
+        QueueSnapshot done = published("orders");
+
+        assertThat(running.depth()).isEqualTo(1);
+        assertThat(running.inFlight()).isEqualTo(1);
+        assertThat(done.depth()).isZero();
+        assertThat(done.inFlight()).isZero();
+        GroupSnapshot billing = done.groups().get(0);
+        assertThat(billing.group()).isEqualTo("billing");
+        assertThat(billing.completed()).isEqualTo(1);
+        assertThat(billing.processing().sumMillis()).isEqualTo(120);
+        assertThat(billing.waiting().sumMillis()).isEqualTo(40);
+        assertThat(billing.endToEnd().sumMillis()).isEqualTo(160);
+    }
+
+    @Test
+    void histogramBucketsUseSecondBoundaries() {
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+        // 120 ms of processing falls in (0.1, 0.25]; 40 ms of waiting in (0.025, 0.05].
+        send(completed("orders", "m-1", T0, T0 + 40, T0 + 160));
+
+        GroupSnapshot billing = published("orders").groups().get(0);
+
+        int processingBucket = DurationHistogram.BOUNDARIES_SECONDS.indexOf(0.25);
+        int waitingBucket = DurationHistogram.BOUNDARIES_SECONDS.indexOf(0.05);
+        assertThat(billing.processing().bucketCounts().get(processingBucket)).isEqualTo(1);
+        assertThat(billing.processing().count()).isEqualTo(1);
+        assertThat(billing.waiting().bucketCounts().get(waitingBucket)).isEqualTo(1);
+    }
+
+    @Test
+    void retriedFailureKeepsDepthAndFinalFailureFinishes() {
+        send(LifecycleEvent.enqueued("payments", "m-1", T0));
+        send(failed("payments", "m-1", 1, T0, LifecycleEvent.NOT_SET, T0 + 10, T0 + 20, ErrorCategory.TIMEOUT, true));
+        QueueSnapshot afterRetry = published("payments");
+        send(failed("payments", "m-1", 2, T0, T0 + 520, T0 + 530, T0 + 540, ErrorCategory.CONNECTION, false));
+        QueueSnapshot afterFinal = published("payments");
+
+        assertThat(afterRetry.depth()).isEqualTo(1);
+        GroupSnapshot retried = afterRetry.groups().get(0);
+        assertThat(retried.retries()).isEqualTo(1);
+        assertThat(retried.failed(ErrorCategory.TIMEOUT)).isEqualTo(1);
+        assertThat(retried.endToEnd().count()).isZero();
+
+        assertThat(afterFinal.depth()).isZero();
+        GroupSnapshot billing = afterFinal.groups().get(0);
+        assertThat(billing.retries()).isEqualTo(1);
+        assertThat(billing.failed()).isEqualTo(2);
+        assertThat(billing.failed(ErrorCategory.CONNECTION)).isEqualTo(1);
+        assertThat(billing.processing().count()).isEqualTo(2);
+        // The retry waited from its available_at (T0 + 520) to its start (T0 + 530).
+        assertThat(billing.waiting().sumMillis()).isEqualTo(10 + 10);
+        assertThat(billing.endToEnd().count()).isEqualTo(1);
+        assertThat(billing.endToEnd().sumMillis()).isEqualTo(540);
+    }
+
+    @Test
+    void completedBeforeStartedAndEnqueuedKeepsCountsNonNegative() {
+        send(completed("orders", "m-1", T0, T0 + 5, T0 + 10));
+        QueueSnapshot first = published("orders");
+        send(LifecycleEvent.started("orders", "billing", "c-1", "m-1", 1, T0 + 5, LifecycleEvent.NOT_SET));
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+        QueueSnapshot last = published("orders");
+
+        assertThat(first.depth()).isZero();
+        assertThat(first.inFlight()).isZero();
+        assertThat(last.depth()).isZero();
+        assertThat(last.inFlight()).isZero();
+        assertThat(last.enqueued()).isEqualTo(1);
+    }
+
+    @Test
+    void outOfOrderMixEndsWithTrueDepth() {
+        // Three messages; terminal events of two arrive before their enqueued events.
+        send(failed("orders", "m-2", 1, T0, LifecycleEvent.NOT_SET, T0 + 1, T0 + 2, ErrorCategory.VALIDATION, false));
+        send(completed("orders", "m-1", T0, T0 + 1, T0 + 3));
+        for (int i = 1; i <= 3; i++) {
+            send(LifecycleEvent.enqueued("orders", "m-" + i, T0));
+        }
+
+        assertThat(published("orders").depth()).isEqualTo(1);
+    }
+
+    @Test
+    void heartbeatRegistersGroupWithoutCounts() {
+        send(LifecycleEvent.heartbeat("emails", "mailer", "c-1", T0, 2));
+
+        QueueSnapshot emails = published("emails");
+
+        assertThat(emails.depth()).isZero();
+        assertThat(emails.groups()).extracting(GroupSnapshot::group).containsExactly("mailer");
+        assertThat(emails.groups().get(0).completed()).isZero();
+    }
+
+    @Test
+    void invalidRecordsAreCountedAndValidOnesAroundThemKept() {
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+        input.pipeInput("orders", "not json".getBytes(StandardCharsets.UTF_8));
+        input.pipeInput("orders", "{\"v\":9,\"type\":\"enqueued\",\"queue\":\"orders\",\"ts\":1}"
+                .getBytes(StandardCharsets.UTF_8));
+        input.pipeInput("orders", (byte[]) null);
+        send(LifecycleEvent.enqueued("orders", "m-2", T0));
+
+        assertThat(published("orders").enqueued()).isEqualTo(2);
+        assertThat(stats.consumed()).isEqualTo(5);
+        assertThat(stats.invalidByReason().get(Reason.MALFORMED_JSON)).isEqualTo(2);
+        assertThat(stats.invalidByReason().get(Reason.UNSUPPORTED_VERSION)).isEqualTo(1);
+    }
+
+    @Test
+    void eventWithOtherKeyIsCountedUnderItsQueue() {
+        input.pipeInput((String) null, codec.encode(LifecycleEvent.enqueued("orders", "m-1", T0)));
+        input.pipeInput("emails", codec.encode(LifecycleEvent.enqueued("orders", "m-2", T0)));
+
+        assertThat(published("orders").enqueued()).isEqualTo(2);
+        assertThat(snapshots.get("emails")).isNull();
+        assertThat(stats.rekeyed()).isEqualTo(2);
+    }
+
+    @Test
+    void queuesAreIndependent() {
+        for (String queue : List.of("a", "b", "b")) {
+            send(LifecycleEvent.enqueued(queue, null, T0));
+        }
+
+        driver.advanceWallClockTime(PUBLISH_INTERVAL);
+
+        assertThat(snapshots.get("a").depth()).isEqualTo(1);
+        assertThat(snapshots.get("b").depth()).isEqualTo(2);
+    }
+
+    @Test
+    void negativeDurationFromClockSkewCountsAsZero() {
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+        // The consumer's clock is behind the producer's: started_at precedes enqueued_at.
+        send(completed("orders", "m-1", T0, T0 - 300, T0 - 100));
+
+        GroupSnapshot billing = published("orders").groups().get(0);
+
+        assertThat(billing.waiting().sumMillis()).isZero();
+        assertThat(billing.endToEnd().sumMillis()).isZero();
+        assertThat(billing.processing().sumMillis()).isEqualTo(200);
+    }
+
+    @Test
+    void stateSurvivesInTheStore() {
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+        send(completed("orders", "m-1", T0, T0 + 1, T0 + 2));
+
+        QueueState stored = driver.<String, QueueState>getKeyValueStore(LifecycleTopology.STORE_NAME).get("orders");
+
+        assertThat(stored.enqueued()).isEqualTo(1);
+        assertThat(stored.depth()).isZero();
+        assertThat(QueueStateSerde.read(QueueStateSerde.write(stored)).depth()).isZero();
+    }
+}
