@@ -1,0 +1,201 @@
+package dev.lagwatch.monitor;
+
+import dev.lagwatch.monitor.metrics.MetricsServer;
+import dev.lagwatch.monitor.topology.LifecycleTopology;
+import dev.lagwatch.monitor.topology.MonitorStats;
+import dev.lagwatch.monitor.topology.QueueSnapshots;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running lagwatch monitor: the lifecycle topology on Kafka Streams and the metrics endpoint.
+ * {@link #start(MonitorConfig)} returns once both are started; {@link #close()} stops them.
+ */
+public final class Monitor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Monitor.class);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final MonitorConfig config;
+    private final QueueSnapshots snapshots = new QueueSnapshots();
+    private final MonitorStats stats = new MonitorStats();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private MetricsServer metricsServer;
+    private KafkaStreams streams;
+    private volatile boolean failed;
+
+    private Monitor(MonitorConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Creates the events topic if it is missing, starts the metrics endpoint and the topology.
+     *
+     * @throws IllegalStateException when Kafka cannot be reached or the metrics port cannot be bound
+     */
+    public static Monitor start(MonitorConfig config) {
+        Monitor monitor = new Monitor(config);
+        try {
+            monitor.ensureEventsTopic();
+            monitor.metricsServer = new MetricsServer(config.metricsHost(), config.metricsPort(),
+                    config.serviceName(), monitor.snapshots, monitor.stats, Clock.systemUTC());
+            monitor.startStreams();
+            return monitor;
+        } catch (RuntimeException e) {
+            monitor.close();
+            throw e;
+        }
+    }
+
+    private void ensureEventsTopic() {
+        Map<String, Object> adminConfig = new java.util.HashMap<>(config.kafkaProperties());
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-setup");
+        String topic = config.eventsTopic();
+        try (Admin admin = Admin.create(adminConfig)) {
+            Set<String> existing = admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (existing.contains(topic)) {
+                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+                log.info("Reading lifecycle events from topic {} ({} partitions)", topic,
+                        description.partitions().size());
+                return;
+            }
+            NewTopic newTopic = new NewTopic(topic, Optional.of(config.eventsTopicPartitions()),
+                    config.eventsTopicReplicationFactor() < 0 ? Optional.empty()
+                            : Optional.of(config.eventsTopicReplicationFactor()));
+            try {
+                admin.createTopics(List.of(newTopic)).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                log.info("Created events topic {} with {} partitions", topic, config.eventsTopicPartitions());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                log.info("Events topic {} was created concurrently; using it", topic);
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not answer within "
+                    + ADMIN_TIMEOUT.toSeconds() + " s; check --bootstrap-servers and the security properties", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Failed to check or create the events topic " + topic + " on "
+                    + config.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking the events topic", e);
+        }
+    }
+
+    private void startStreams() {
+        Topology topology = LifecycleTopology.build(config.eventsTopic(), config.publishInterval(), snapshots, stats);
+        streams = new KafkaStreams(topology, streamsProperties());
+        streams.setUncaughtExceptionHandler(error -> {
+            log.error("Stream thread failed; the monitor stops and its process should be restarted", error);
+            failed = true;
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((newState, oldState) -> {
+            log.info("Kafka Streams state {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
+                terminated.countDown();
+            }
+        });
+        log.debug("Topology:\n{}", topology.describe());
+        streams.start();
+    }
+
+    Properties streamsProperties() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class.getName());
+        // The topology has no global stores; the key only stops Kafka Streams 4.4 from warning at every start
+        // that the handler does not cover them. It is deprecated there because it becomes the default in 5.0.
+        props.put("processing.exception.handler.global.enabled", true);
+        props.putAll(config.kafkaProperties());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        if (config.stateDirectory() != null) {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDirectory().toString());
+        }
+        return props;
+    }
+
+    /** Waits until Kafka Streams is running, for tests and the demo. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (streams.state() == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        return false;
+    }
+
+    /** Blocks until the topology stops; returns {@code false} if it stopped because of an error. */
+    public boolean awaitTermination() throws InterruptedException {
+        terminated.await();
+        return !failed;
+    }
+
+    public QueueSnapshots snapshots() {
+        return snapshots;
+    }
+
+    public MonitorStats stats() {
+        return stats;
+    }
+
+    public MonitorConfig config() {
+        return config;
+    }
+
+    public KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Stops the topology (committing what it processed) and the metrics endpoint. */
+    public void close(Duration timeout) {
+        if (streams != null) {
+            boolean stopped = streams.close(timeout);
+            if (!stopped) {
+                log.warn("Kafka Streams did not stop within {}; exiting anyway, uncommitted work is reprocessed"
+                        + " at the next start", timeout);
+            }
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+        terminated.countDown();
+    }
+}

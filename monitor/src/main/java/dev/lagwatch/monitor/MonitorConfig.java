@@ -1,0 +1,209 @@
+package dev.lagwatch.monitor;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Validated configuration of a {@link Monitor}. Build it with {@link #builder()}; {@link Builder#build()}
+ * reports every invalid setting at once.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param eventsTopic topic of lifecycle events, created with {@code eventsTopicPartitions} when missing
+ * @param eventsTopicPartitions partitions of the events topic when the monitor creates it
+ * @param eventsTopicReplicationFactor replication factor when the monitor creates it; -1 for the broker default
+ * @param applicationId Kafka Streams application id: the consumer group and the prefix of internal topics
+ * @param stateDirectory directory of local state stores, or {@code null} for Kafka Streams' default
+ * @param processingGuarantee {@code exactly_once_v2} or {@code at_least_once}
+ * @param streamThreads stream threads in this instance
+ * @param publishInterval how often changed queues are published to the metrics
+ * @param metricsHost address the metrics endpoint binds to
+ * @param metricsPort port of the metrics endpoint
+ * @param serviceName {@code service.name} resource attribute
+ * @param kafkaProperties extra Kafka client properties (security settings, for example) for every client
+ */
+public record MonitorConfig(
+        String bootstrapServers,
+        String eventsTopic,
+        int eventsTopicPartitions,
+        short eventsTopicReplicationFactor,
+        String applicationId,
+        Path stateDirectory,
+        String processingGuarantee,
+        int streamThreads,
+        Duration publishInterval,
+        String metricsHost,
+        int metricsPort,
+        String serviceName,
+        Map<String, String> kafkaProperties) {
+
+    public static final String DEFAULT_EVENTS_TOPIC = "lagwatch.events";
+    public static final int DEFAULT_METRICS_PORT = 9464;
+
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    public MonitorConfig {
+        kafkaProperties = Map.copyOf(kafkaProperties);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .bootstrapServers(bootstrapServers)
+                .eventsTopic(eventsTopic)
+                .eventsTopicPartitions(eventsTopicPartitions)
+                .eventsTopicReplicationFactor(eventsTopicReplicationFactor)
+                .applicationId(applicationId)
+                .stateDirectory(stateDirectory)
+                .processingGuarantee(processingGuarantee)
+                .streamThreads(streamThreads)
+                .publishInterval(publishInterval)
+                .metricsHost(metricsHost)
+                .metricsPort(metricsPort)
+                .serviceName(serviceName)
+                .kafkaProperties(kafkaProperties);
+    }
+
+    /** Mutable builder with the documented defaults. */
+    public static final class Builder {
+        private String bootstrapServers;
+        private String eventsTopic = DEFAULT_EVENTS_TOPIC;
+        private int eventsTopicPartitions = 6;
+        private short eventsTopicReplicationFactor = -1;
+        private String applicationId = "lagwatch-monitor";
+        private Path stateDirectory;
+        private String processingGuarantee = StreamsConfig.EXACTLY_ONCE_V2;
+        private int streamThreads = 1;
+        private Duration publishInterval = Duration.ofMillis(250);
+        private String metricsHost = "localhost";
+        private int metricsPort = DEFAULT_METRICS_PORT;
+        private String serviceName = "lagwatch-monitor";
+        private Map<String, String> kafkaProperties = Map.of();
+
+        private Builder() {
+        }
+
+        public Builder bootstrapServers(String value) {
+            bootstrapServers = value;
+            return this;
+        }
+
+        public Builder eventsTopic(String value) {
+            eventsTopic = value;
+            return this;
+        }
+
+        public Builder eventsTopicPartitions(int value) {
+            eventsTopicPartitions = value;
+            return this;
+        }
+
+        public Builder eventsTopicReplicationFactor(short value) {
+            eventsTopicReplicationFactor = value;
+            return this;
+        }
+
+        public Builder applicationId(String value) {
+            applicationId = value;
+            return this;
+        }
+
+        public Builder stateDirectory(Path value) {
+            stateDirectory = value;
+            return this;
+        }
+
+        public Builder processingGuarantee(String value) {
+            processingGuarantee = value;
+            return this;
+        }
+
+        public Builder streamThreads(int value) {
+            streamThreads = value;
+            return this;
+        }
+
+        public Builder publishInterval(Duration value) {
+            publishInterval = value;
+            return this;
+        }
+
+        public Builder metricsHost(String value) {
+            metricsHost = value;
+            return this;
+        }
+
+        public Builder metricsPort(int value) {
+            metricsPort = value;
+            return this;
+        }
+
+        public Builder serviceName(String value) {
+            serviceName = value;
+            return this;
+        }
+
+        public Builder kafkaProperties(Map<String, String> value) {
+            kafkaProperties = value;
+            return this;
+        }
+
+        /**
+         * Validates and returns the configuration.
+         *
+         * @throws IllegalArgumentException listing every invalid setting with the value found
+         */
+        public MonitorConfig build() {
+            List<String> errors = new ArrayList<>();
+            if (bootstrapServers == null || bootstrapServers.isBlank()) {
+                errors.add("bootstrap servers are required (--bootstrap-servers host:port)");
+            }
+            if (eventsTopic == null || !TOPIC_NAME.matcher(eventsTopic).matches()) {
+                errors.add("events topic must be 1 to 249 characters from [a-zA-Z0-9._-], got '" + eventsTopic + "'");
+            }
+            if (eventsTopicPartitions < 1 || eventsTopicPartitions > 10_000) {
+                errors.add("events topic partitions must be between 1 and 10000, got " + eventsTopicPartitions);
+            }
+            if (eventsTopicReplicationFactor == 0 || eventsTopicReplicationFactor < -1) {
+                errors.add("events topic replication factor must be -1 (broker default) or at least 1, got "
+                        + eventsTopicReplicationFactor);
+            }
+            if (applicationId == null || !TOPIC_NAME.matcher(applicationId).matches()) {
+                errors.add("application id must be 1 to 249 characters from [a-zA-Z0-9._-], got '" + applicationId + "'");
+            }
+            if (!StreamsConfig.EXACTLY_ONCE_V2.equals(processingGuarantee)
+                    && !StreamsConfig.AT_LEAST_ONCE.equals(processingGuarantee)) {
+                errors.add("processing guarantee must be exactly_once_v2 or at_least_once, got '"
+                        + processingGuarantee + "'");
+            }
+            if (streamThreads < 1 || streamThreads > 64) {
+                errors.add("stream threads must be between 1 and 64, got " + streamThreads);
+            }
+            if (publishInterval == null || publishInterval.toMillis() < 10 || publishInterval.toSeconds() > 60) {
+                errors.add("publish interval must be between 10 ms and 60 s, got " + publishInterval);
+            }
+            if (metricsHost == null || metricsHost.isBlank()) {
+                errors.add("metrics host must be an address or host name, for example 0.0.0.0 or localhost");
+            }
+            if (metricsPort < 1 || metricsPort > 65_535) {
+                errors.add("metrics port must be between 1 and 65535, got " + metricsPort);
+            }
+            if (serviceName == null || serviceName.isBlank()) {
+                errors.add("service name must not be empty");
+            }
+            if (!errors.isEmpty()) {
+                throw new IllegalArgumentException("Invalid monitor configuration:\n  - " + String.join("\n  - ", errors));
+            }
+            return new MonitorConfig(bootstrapServers, eventsTopic, eventsTopicPartitions, eventsTopicReplicationFactor,
+                    applicationId, stateDirectory, processingGuarantee, streamThreads, publishInterval, metricsHost,
+                    metricsPort, serviceName, kafkaProperties);
+        }
+    }
+}

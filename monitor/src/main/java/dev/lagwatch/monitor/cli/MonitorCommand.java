@@ -1,0 +1,152 @@
+package dev.lagwatch.monitor.cli;
+
+import dev.lagwatch.monitor.Monitor;
+import dev.lagwatch.monitor.MonitorConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lagwatch-monitor}: runs the monitor against a Kafka cluster until it is stopped. */
+@Command(name = "lagwatch-monitor", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Aggregates lagwatch lifecycle events with Kafka Streams and serves them as Prometheus"
+                + " metrics at http://HOST:PORT/metrics.")
+public final class MonitorCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(MonitorCommand.class);
+
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]",
+            description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--events-topic", defaultValue = MonitorConfig.DEFAULT_EVENTS_TOPIC,
+            description = "Topic of lifecycle events (default: ${DEFAULT-VALUE}).")
+    String eventsTopic;
+
+    @Option(names = "--events-partitions", defaultValue = "6",
+            description = "Partitions of the events topic if the monitor creates it (default: ${DEFAULT-VALUE}).")
+    int eventsPartitions;
+
+    @Option(names = "--events-replication-factor", defaultValue = "-1",
+            description = "Replication factor of the events topic if the monitor creates it; -1 takes the"
+                    + " broker's default (default: ${DEFAULT-VALUE}).")
+    short eventsReplicationFactor;
+
+    @Option(names = "--application-id", defaultValue = "lagwatch-monitor",
+            description = "Kafka Streams application id, shared by all instances of one monitor (default:"
+                    + " ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--state-dir", description = "Directory of local state stores (default: Kafka Streams'"
+            + " default under java.io.tmpdir).")
+    Path stateDirectory;
+
+    @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2",
+            description = "exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
+    String processingGuarantee;
+
+    @Option(names = "--stream-threads", defaultValue = "1",
+            description = "Stream threads of this instance (default: ${DEFAULT-VALUE}).")
+    int streamThreads;
+
+    @Option(names = "--publish-interval", defaultValue = "PT0.25S",
+            description = "How often changed queues are published to /metrics, ISO-8601 duration"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration publishInterval;
+
+    @Option(names = "--metrics-host", defaultValue = "localhost",
+            description = "Address the metrics endpoint binds to; 0.0.0.0 for every interface (default:"
+                    + " ${DEFAULT-VALUE}).")
+    String metricsHost;
+
+    @Option(names = "--metrics-port", defaultValue = "9464",
+            description = "Port of the metrics endpoint (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = "--service-name", defaultValue = "lagwatch-monitor",
+            description = "OpenTelemetry service.name of this monitor (default: ${DEFAULT-VALUE}).")
+    String serviceName;
+
+    @Option(names = "--command-config", paramLabel = "FILE",
+            description = "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*, ...)"
+                    + " applied to every client of the monitor.")
+    Path commandConfig;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "A Kafka client setting; repeatable, and applied after --command-config.")
+    Map<String, String> kafkaProperties = new HashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        MonitorConfig config;
+        try {
+            config = toConfig();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return CommandLine.ExitCode.USAGE;
+        }
+        Monitor monitor;
+        try {
+            monitor = Monitor.start(config);
+        } catch (IllegalStateException e) {
+            log.error("Monitor failed to start: {}", e.getMessage());
+            return 1;
+        }
+        Thread shutdown = new Thread(() -> {
+            log.info("Stopping the monitor");
+            monitor.close();
+        }, "lagwatch-monitor-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        boolean clean = monitor.awaitTermination();
+        return clean ? 0 : 1;
+    }
+
+    MonitorConfig toConfig() {
+        Map<String, String> properties = new HashMap<>();
+        if (commandConfig != null) {
+            properties.putAll(readProperties(commandConfig));
+        }
+        properties.putAll(kafkaProperties);
+        return MonitorConfig.builder()
+                .bootstrapServers(bootstrapServers)
+                .eventsTopic(eventsTopic)
+                .eventsTopicPartitions(eventsPartitions)
+                .eventsTopicReplicationFactor(eventsReplicationFactor)
+                .applicationId(applicationId)
+                .stateDirectory(stateDirectory)
+                .processingGuarantee(processingGuarantee)
+                .streamThreads(streamThreads)
+                .publishInterval(publishInterval)
+                .metricsHost(metricsHost)
+                .metricsPort(metricsPort)
+                .serviceName(serviceName)
+                .kafkaProperties(properties)
+                .build();
+    }
+
+    static Map<String, String> readProperties(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read --command-config " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> values = new HashMap<>();
+        properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
+        return values;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new MonitorCommand()).execute(args));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.lagwatch.monitor.metrics;
+
+import dev.lagwatch.monitor.topology.MonitorStats;
+import dev.lagwatch.monitor.topology.QueueSnapshots;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.resources.Resource;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single OpenTelemetry {@link SdkMeterProvider} of a monitor, read by the Prometheus exporter's
+ * HTTP server at {@code http://host:port/metrics}.
+ */
+public final class MetricsServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);
+    private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
+
+    private final SdkMeterProvider meterProvider;
+    private final LifecycleMetrics lifecycleMetrics;
+    private final MonitorHealthMetrics healthMetrics;
+    private final String host;
+    private final int port;
+
+    /**
+     * Starts serving {@code /metrics}.
+     *
+     * @throws IllegalStateException when the port cannot be bound, naming host and port
+     */
+    public MetricsServer(String host, int port, String serviceName, QueueSnapshots snapshots, MonitorStats stats,
+            Clock clock) {
+        this.host = host;
+        this.port = port;
+        PrometheusHttpServer exporter;
+        try {
+            exporter = PrometheusHttpServer.builder()
+                    .setHost(host)
+                    .setPort(port)
+                    .setOtelScopeLabelsEnabled(false)
+                    .build();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot serve metrics on " + host + ":" + port + ": " + e.getMessage()
+                    + "; choose another --metrics-port or --metrics-host", e);
+        }
+        Resource resource = Resource.getDefault()
+                .merge(Resource.create(Attributes.of(SERVICE_NAME, serviceName)));
+        this.meterProvider = SdkMeterProvider.builder()
+                .setResource(resource)
+                .registerMetricReader(exporter)
+                .registerMetricProducer(new LifecycleHistograms(snapshots, clock))
+                .build();
+        Meter meter = meterProvider.get(MetricNames.SCOPE);
+        this.lifecycleMetrics = new LifecycleMetrics(meter, snapshots);
+        this.healthMetrics = new MonitorHealthMetrics(meter, stats, snapshots);
+        log.info("Serving metrics at http://{}:{}/metrics", host, port);
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        lifecycleMetrics.close();
+        healthMetrics.close();
+        meterProvider.shutdown().join(5, TimeUnit.SECONDS);
+        log.info("Stopped serving metrics on {}:{}", host, port);
+    }
+
+}

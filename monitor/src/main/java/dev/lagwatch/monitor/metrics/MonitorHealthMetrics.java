@@ -1,0 +1,43 @@
+package dev.lagwatch.monitor.metrics;
+
+import dev.lagwatch.client.event.InvalidEventException.Reason;
+import dev.lagwatch.monitor.topology.MonitorStats;
+import dev.lagwatch.monitor.topology.QueueSnapshots;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
+import java.util.Map;
+
+/** The monitor's own health: what it read, what it rejected, and how many queues it owns. */
+public final class MonitorHealthMetrics implements AutoCloseable {
+
+    private final InstrumentGroup instruments = new InstrumentGroup();
+
+    public MonitorHealthMetrics(Meter meter, MonitorStats stats, QueueSnapshots snapshots) {
+        instruments.add(meter.counterBuilder(MetricNames.EVENTS_CONSUMED)
+                .setUnit(MetricNames.UNIT_EVENTS)
+                .setDescription("Records read from the events topic by this instance since it started, valid or not.")
+                .buildWithCallback(m -> m.record(stats.consumed())));
+        instruments.add(meter.counterBuilder(MetricNames.EVENTS_INVALID)
+                .setUnit(MetricNames.UNIT_EVENTS)
+                .setDescription("Records rejected as invalid lifecycle events since this instance started, by reason.")
+                .buildWithCallback(m -> {
+                    for (Map.Entry<Reason, Long> entry : stats.invalidByReason().entrySet()) {
+                        m.record(entry.getValue(), Attributes.of(MetricNames.REASON, entry.getKey().label()));
+                    }
+                }));
+        instruments.add(meter.counterBuilder(MetricNames.EVENTS_REKEYED)
+                .setUnit(MetricNames.UNIT_EVENTS)
+                .setDescription("Valid events whose record key was not their queue name, routed again by queue.")
+                .buildWithCallback(m -> m.record(stats.rekeyed())));
+        instruments.add(meter.gaugeBuilder(MetricNames.QUEUES_OWNED)
+                .ofLongs()
+                .setUnit("{queue}")
+                .setDescription("Queues whose state this instance currently owns and exports.")
+                .buildWithCallback(m -> m.record(snapshots.all().size())));
+    }
+
+    @Override
+    public void close() {
+        instruments.close();
+    }
+}

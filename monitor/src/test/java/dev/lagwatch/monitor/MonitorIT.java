@@ -1,0 +1,184 @@
+package dev.lagwatch.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lagwatch.client.LifecycleRecorder;
+import dev.lagwatch.client.event.ErrorCategory;
+import dev.lagwatch.client.event.LifecycleEvent;
+import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
+import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.Scrape;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The monitor on a real broker, fed hand-written events whose metric values are computed by hand
+ * below, and scraped over HTTP.
+ */
+class MonitorIT {
+
+    private static final long T0 = 1_767_225_600_000L;
+
+    private static EmbeddedKafkaBroker broker;
+    private static Monitor monitor;
+    private static int metricsPort;
+
+    @TempDir
+    static Path stateDirectory;
+
+    @BeforeAll
+    static void startMonitor() throws Exception {
+        broker = EmbeddedKafkaBroker.start();
+        metricsPort = FreePort.find();
+        monitor = Monitor.start(MonitorConfig.builder()
+                .bootstrapServers(broker.bootstrapServers())
+                .applicationId("monitor-it")
+                .eventsTopicPartitions(3)
+                .stateDirectory(stateDirectory)
+                .metricsHost("127.0.0.1")
+                .metricsPort(metricsPort)
+                .build());
+        assertThat(monitor.awaitRunning(Duration.ofSeconds(60))).as("monitor reaches RUNNING").isTrue();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (monitor != null) {
+            monitor.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void handWrittenEventsGiveHandComputedMetrics() {
+        try (LifecycleRecorder recorder = LifecycleRecorder.builder()
+                .bootstrapServers(broker.bootstrapServers())
+                .build()) {
+            for (int i = 1; i <= 4; i++) {
+                recorder.enqueued("it-orders", "m-" + i, T0);
+            }
+            // m-1 completes: waited 40 ms, processed 120 ms, end to end 160 ms.
+            recorder.record(LifecycleEvent.started("it-orders", "billing", "c-1", "m-1", 1, T0 + 40,
+                    LifecycleEvent.NOT_SET));
+            recorder.record(LifecycleEvent.completed("it-orders", "billing", "c-1", "m-1", 1, T0 + 160, T0,
+                    LifecycleEvent.NOT_SET, T0 + 40));
+            // m-2 times out, is retried 500 ms later, then fails for good with a validation error.
+            recorder.record(LifecycleEvent.started("it-orders", "billing", "c-1", "m-2", 1, T0 + 1_000,
+                    LifecycleEvent.NOT_SET));
+            recorder.record(LifecycleEvent.started("it-orders", "billing", "c-1", "m-2", 2, T0 + 2_550,
+                    T0 + 2_500));
+            recorder.record(LifecycleEvent.failed("it-orders", "billing", "c-1", "m-2", 1, T0 + 2_000, T0,
+                    LifecycleEvent.NOT_SET, T0 + 1_000, ErrorCategory.TIMEOUT, true));
+            recorder.record(LifecycleEvent.failed("it-orders", "billing", "c-1", "m-2", 2, T0 + 2_600, T0,
+                    T0 + 2_500, T0 + 2_550, ErrorCategory.VALIDATION, false));
+            // m-3 is in flight; m-4 waits.
+            recorder.record(LifecycleEvent.started("it-orders", "billing", "c-1", "m-3", 1, T0 + 3_000,
+                    LifecycleEvent.NOT_SET));
+        }
+
+        await("monitor publishes every event of it-orders").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(Scrape.of(metricsPort)
+                        .value("messaging_messages_processed_total", "queue", "it-orders", "status", "failure"))
+                        .isEqualTo(2.0));
+        Scrape scrape = Scrape.of(metricsPort);
+
+        assertThat(scrape.value("messaging_messages_enqueued_total", "queue", "it-orders")).isEqualTo(4);
+        assertThat(scrape.value("messaging_queue_depth", "queue", "it-orders")).isEqualTo(2);
+        assertThat(scrape.value("messaging_queue_in_flight", "queue", "it-orders")).isEqualTo(1);
+        assertThat(scrape.value("messaging_messages_processed_total", "queue", "it-orders",
+                "consumer_group", "billing", "status", "success")).isEqualTo(1);
+        assertThat(scrape.value("messaging_messages_failed_total", "queue", "it-orders", "error_type",
+                "TimeoutError")).isEqualTo(1);
+        assertThat(scrape.value("messaging_messages_failed_total", "queue", "it-orders", "error_type",
+                "ValidationError")).isEqualTo(1);
+        assertThat(scrape.value("messaging_messages_failed_total", "queue", "it-orders", "error_type",
+                "ConnectionError")).isZero();
+        assertThat(scrape.value("messaging_retries_total", "queue", "it-orders")).isEqualTo(1);
+
+        // Processing: 0.12 s, 1.0 s, 0.05 s. Waiting: 0.04 s, 1.0 s, 0.05 s. End to end: 0.16 s, 2.6 s.
+        assertThat(scrape.value("messaging_processing_duration_seconds_count", "queue", "it-orders")).isEqualTo(3);
+        assertThat(scrape.value("messaging_processing_duration_seconds_sum", "queue", "it-orders"))
+                .isEqualTo(1.17, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(scrape.value("messaging_processing_duration_seconds_bucket", "queue", "it-orders", "le", "0.05"))
+                .isEqualTo(1);
+        assertThat(scrape.value("messaging_processing_duration_seconds_bucket", "queue", "it-orders", "le", "0.25"))
+                .isEqualTo(2);
+        assertThat(scrape.value("messaging_processing_duration_seconds_bucket", "queue", "it-orders", "le", "1.0"))
+                .isEqualTo(3);
+        assertThat(scrape.value("messaging_wait_time_seconds_count", "queue", "it-orders")).isEqualTo(3);
+        assertThat(scrape.value("messaging_wait_time_seconds_bucket", "queue", "it-orders", "le", "0.025"))
+                .isZero();
+        assertThat(scrape.value("messaging_wait_time_seconds_bucket", "queue", "it-orders", "le", "0.05"))
+                .isEqualTo(2);
+        assertThat(scrape.value("messaging_end_to_end_latency_seconds_count", "queue", "it-orders")).isEqualTo(2);
+        assertThat(scrape.value("messaging_end_to_end_latency_seconds_bucket", "queue", "it-orders", "le", "2.5"))
+                .isEqualTo(1);
+        assertThat(scrape.value("messaging_end_to_end_latency_seconds_bucket", "queue", "it-orders", "le", "5.0"))
+                .isEqualTo(2);
+        assertThat(scrape.text()).doesNotContain("le=\"5000.0\"").doesNotContain("le=\"750.0\"");
+    }
+
+    @Test
+    void garbageRecordIsCountedAndTheMonitorKeepsRunning() throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                broker.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(MonitorConfig.DEFAULT_EVENTS_TOPIC, "it-garbage", "{not json"))
+                    .get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(MonitorConfig.DEFAULT_EVENTS_TOPIC, null,
+                    "{\"v\":1,\"type\":\"enqueued\",\"queue\":\"it-garbage\",\"ts\":" + T0 + "}"))
+                    .get(30, TimeUnit.SECONDS);
+        }
+
+        await("the valid event after the garbage is counted").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(Scrape.of(metricsPort)
+                        .value("messaging_messages_enqueued_total", "queue", "it-garbage")).isEqualTo(1));
+        Scrape scrape = Scrape.of(metricsPort);
+        assertThat(scrape.value("lagwatch_events_invalid_total", "reason", "malformed_json")).isGreaterThanOrEqualTo(1);
+        assertThat(scrape.value("lagwatch_events_rekeyed_total")).isGreaterThanOrEqualTo(1);
+        assertThat(monitor.state().isRunningOrRebalancing()).isTrue();
+    }
+
+    @Test
+    void scrapeCarriesServiceNameAndPassesPromtool() throws Exception {
+        Scrape scrape = Scrape.of(metricsPort);
+        assertThat(scrape.find("target_info")).singleElement()
+                .satisfies(info -> assertThat(info.labels()).containsEntry("service_name", "lagwatch-monitor"));
+
+        List<String> findings = PromtoolCheck.checkMetrics(scrape.text());
+
+        // target_info is emitted by the OpenTelemetry exporter without HELP text; docs/metrics.md explains it.
+        assertThat(findings).allSatisfy(line -> assertThat(line).startsWith("target_info no help text"));
+    }
+
+    /** Runs {@code promtool check metrics}, skipping the test where promtool is not installed. */
+    static final class PromtoolCheck {
+        static List<String> checkMetrics(String exposition) throws IOException, InterruptedException {
+            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/promtool")),
+                    "promtool is not installed (apt-get install prometheus); .ci/run installs it");
+            Process process = new ProcessBuilder("/usr/bin/promtool", "check", "metrics")
+                    .redirectErrorStream(true)
+                    .start();
+            process.getOutputStream().write(exposition.getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().close();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor(30, TimeUnit.SECONDS);
+            return output.lines().filter(line -> !line.isBlank()).toList();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.lagwatch.monitor.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** One scrape of a Prometheus text-format endpoint, parsed into samples. */
+public final class Scrape {
+
+    /** One sample line: metric name, labels and value. */
+    public record Sample(String name, Map<String, String> labels, double value) {
+        public boolean has(String label, String expected) {
+            return expected.equals(labels.get(label));
+        }
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String text;
+    private final List<Sample> samples;
+
+    private Scrape(String text, List<Sample> samples) {
+        this.text = text;
+        this.samples = samples;
+    }
+
+    /** Fetches {@code http://127.0.0.1:port/metrics}. */
+    public static Scrape of(int port) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET /metrics returned " + response.statusCode());
+            }
+            return parse(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("GET /metrics on port " + port + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Scrape parse(String text) {
+        List<Sample> samples = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            samples.add(parseLine(line));
+        }
+        return new Scrape(text, samples);
+    }
+
+    private static Sample parseLine(String line) {
+        int brace = line.indexOf('{');
+        int space = line.lastIndexOf(' ');
+        Map<String, String> labels = new LinkedHashMap<>();
+        String name;
+        if (brace >= 0 && brace < space) {
+            name = line.substring(0, brace);
+            int i = brace + 1;
+            while (line.charAt(i) != '}') {
+                int equals = line.indexOf('=', i);
+                String label = line.substring(i, equals);
+                StringBuilder value = new StringBuilder();
+                int j = equals + 2;
+                while (line.charAt(j) != '"') {
+                    char c = line.charAt(j);
+                    if (c == '\\') {
+                        char next = line.charAt(++j);
+                        value.append(next == 'n' ? '\n' : next);
+                    } else {
+                        value.append(c);
+                    }
+                    j++;
+                }
+                labels.put(label, value.toString());
+                i = j + 1;
+                if (line.charAt(i) == ',') {
+                    i++;
+                }
+            }
+        } else {
+            name = line.substring(0, space);
+        }
+        return new Sample(name, labels, Double.parseDouble(line.substring(space + 1).trim()));
+    }
+
+    public String text() {
+        return text;
+    }
+
+    public List<Sample> samples() {
+        return samples;
+    }
+
+    /** Samples of metric {@code name} whose labels include every given label pair. */
+    public List<Sample> find(String name, String... labelPairs) {
+        Predicate<Sample> matches = sample -> {
+            if (!sample.name().equals(name)) {
+                return false;
+            }
+            for (int i = 0; i < labelPairs.length; i += 2) {
+                if (!sample.has(labelPairs[i], labelPairs[i + 1])) {
+                    return false;
+                }
+            }
+            return true;
+        };
+        return samples.stream().filter(matches).toList();
+    }
+
+    /** The value of the one sample matching, or {@code NaN} when there is none. */
+    public double value(String name, String... labelPairs) {
+        List<Sample> found = find(name, labelPairs);
+        if (found.size() > 1) {
+            throw new IllegalStateException(found.size() + " samples of " + name + " match " + List.of(labelPairs));
+        }
+        return found.isEmpty() ? Double.NaN : found.get(0).value();
+    }
+}
