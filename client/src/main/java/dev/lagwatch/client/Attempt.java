@@ -10,8 +10,17 @@ import dev.lagwatch.client.event.ErrorCategory;
  */
 public interface Attempt {
 
+    /** When the attempt started, epoch milliseconds, as sent in its events. */
+    long startedAt();
+
     /** Records that the attempt succeeded now. */
     void completed();
+
+    /**
+     * Records that the attempt succeeded at {@code finishedAt}, epoch milliseconds, for callers that
+     * take their own timestamps.
+     */
+    void completedAt(long finishedAt);
 
     /**
      * Records that the attempt failed now, classifying {@code error} with the recorder's classifier.
@@ -19,6 +28,9 @@ public interface Attempt {
      * @param retry whether the message will be delivered again; {@code false} makes this its final outcome
      */
     void failed(Throwable error, boolean retry);
+
+    /** Records that the attempt failed at {@code finishedAt}, epoch milliseconds. */
+    void failedAt(Throwable error, boolean retry, long finishedAt);
 
     /** Records that the attempt failed now with a category chosen by the caller. */
     void failed(ErrorCategory category, boolean retry);

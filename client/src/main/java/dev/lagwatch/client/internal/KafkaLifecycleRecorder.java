@@ -356,30 +356,45 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
         }
 
         @Override
+        public long startedAt() {
+            return startedAt;
+        }
+
+        @Override
         public void completed() {
+            completedAt(clock.millis());
+        }
+
+        @Override
+        public void completedAt(long finishedAt) {
             if (claimOutcome()) {
                 record(LifecycleEvent.completed(consumer.queue, consumer.group, consumer.consumerId, messageId,
-                        attempt, clock.millis(), enqueuedAt, availableAt, startedAt));
+                        attempt, finishedAt, enqueuedAt, availableAt, startedAt));
             }
         }
 
         @Override
         public void failed(Throwable error, boolean retry) {
+            failedAt(error, retry, clock.millis());
+        }
+
+        @Override
+        public void failedAt(Throwable error, boolean retry, long finishedAt) {
             if (claimOutcome()) {
-                recordFailure(classify(error), retry);
+                recordFailure(classify(error), retry, finishedAt);
             }
         }
 
         @Override
         public void failed(ErrorCategory category, boolean retry) {
             if (claimOutcome()) {
-                recordFailure(category, retry);
+                recordFailure(category, retry, clock.millis());
             }
         }
 
-        private void recordFailure(ErrorCategory category, boolean retry) {
+        private void recordFailure(ErrorCategory category, boolean retry, long finishedAt) {
             record(LifecycleEvent.failed(consumer.queue, consumer.group, consumer.consumerId, messageId, attempt,
-                    clock.millis(), enqueuedAt, availableAt, startedAt, category, retry));
+                    finishedAt, enqueuedAt, availableAt, startedAt, category, retry));
         }
 
         private synchronized boolean claimOutcome() {

@@ -1,0 +1,35 @@
+package dev.lagwatch.sim;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses durations written as a number and a unit: {@code 250ms}, {@code 1.5s}, {@code 2m}. */
+public final class Durations {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
+
+    private Durations() {
+    }
+
+    /**
+     * Parses {@code text}.
+     *
+     * @throws IllegalArgumentException naming the text and the expected form
+     */
+    public static Duration parse(String text) {
+        Matcher matcher = DURATION.matcher(text == null ? "" : text.trim());
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("invalid duration '" + text
+                    + "': expected a number and a unit of ms, s, m or h, for example 250ms or 1.5s");
+        }
+        double amount = Double.parseDouble(matcher.group(1));
+        double millis = switch (matcher.group(2)) {
+            case "ms" -> amount;
+            case "s" -> amount * 1_000;
+            case "m" -> amount * 60_000;
+            default -> amount * 3_600_000;
+        };
+        return Duration.ofNanos(Math.round(millis * 1_000_000));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.lagwatch.sim;
+
+import dev.lagwatch.client.LifecycleRecorder;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/** Command-line options shared by the simulators: where Kafka is and how to reach it. */
+public final class KafkaOptions {
+
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]",
+            description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--events-topic", defaultValue = LifecycleRecorder.DEFAULT_TOPIC,
+            description = "Topic the lifecycle events go to (default: ${DEFAULT-VALUE}).")
+    String eventsTopic;
+
+    @Option(names = "--command-config", paramLabel = "FILE",
+            description = "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*, ...).")
+    Path commandConfig;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "A Kafka client setting; repeatable, and applied after --command-config.")
+    Map<String, String> kafkaProperties = new HashMap<>();
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String eventsTopic() {
+        return eventsTopic;
+    }
+
+    /** The client properties from --command-config, then --kafka-property. */
+    public Map<String, String> kafkaProperties() {
+        Map<String, String> merged = new HashMap<>();
+        if (commandConfig != null) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(commandConfig)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("Cannot read --command-config " + commandConfig + ": "
+                        + e.getMessage(), e);
+            }
+            properties.stringPropertyNames().forEach(name -> merged.put(name, properties.getProperty(name)));
+        }
+        merged.putAll(kafkaProperties);
+        return merged;
+    }
+}
