@@ -1,0 +1,56 @@
+package dev.lagwatch.demo;
+
+import dev.lagwatch.monitor.topology.QueueSnapshot;
+import dev.lagwatch.monitor.topology.QueueSnapshots;
+import java.io.PrintStream;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Prints a table of every queue the monitor owns, one call per interval. */
+final class SummaryPrinter {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final QueueSnapshots snapshots;
+    private final PrintStream out;
+    private final Map<String, QueueSnapshot> previous = new HashMap<>();
+    private long previousPrintNanos = System.nanoTime();
+
+    SummaryPrinter(QueueSnapshots snapshots, PrintStream out) {
+        this.snapshots = snapshots;
+        this.out = out;
+    }
+
+    void print() {
+        List<QueueSnapshot> current = snapshots.all().stream()
+                .sorted(Comparator.comparing(QueueSnapshot::queue))
+                .toList();
+        long now = System.nanoTime();
+        double seconds = (now - previousPrintNanos) / 1e9;
+        previousPrintNanos = now;
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(Locale.ROOT, "%n%s  %-12s %8s %10s %14s %16s %11s%n", LocalTime.now().format(TIME),
+                "queue", "depth", "in flight", "throughput/s", "p95 processing", "error rate"));
+        if (current.isEmpty()) {
+            table.append("          (no queues yet: waiting for the first lifecycle events)\n");
+        }
+        for (QueueSnapshot snapshot : current) {
+            QueueSummary summary = QueueSummary.between(previous.get(snapshot.queue()), snapshot, seconds);
+            table.append(String.format(Locale.ROOT, "          %-12s %8d %10d %14s %16s %11s%n", summary.queue(),
+                    summary.depth(), summary.inFlight(), format(summary.throughputPerSecond(), "%.1f", 1),
+                    format(summary.p95ProcessingSeconds(), "%.0f ms", 1000), format(summary.errorRate(), "%.1f %%", 100)));
+            previous.put(snapshot.queue(), snapshot);
+        }
+        out.print(table);
+        out.flush();
+    }
+
+    private static String format(double value, String pattern, double scale) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, pattern, value * scale);
+    }
+}
