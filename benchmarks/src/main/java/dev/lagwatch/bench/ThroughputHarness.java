@@ -1,0 +1,325 @@
+package dev.lagwatch.bench;
+
+import dev.lagwatch.client.LifecycleRecorder;
+import dev.lagwatch.client.event.ErrorCategory;
+import dev.lagwatch.client.event.EventCodec;
+import dev.lagwatch.client.event.LifecycleEvent;
+import dev.lagwatch.demo.DemoRun;
+import dev.lagwatch.demo.DemoScenario;
+import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures how fast the monitor aggregates a pre-filled events topic, against Kafka's own
+ * {@code ConsumerPerformance} reading the same topic in the same run, how much heap the monitor
+ * keeps for few and for many queues, and how long an event takes to appear on {@code /metrics}.
+ * Both readers run in child JVMs with the same heap; the broker runs in this JVM.
+ */
+@Command(name = "throughput-harness", mixinStandardHelpOptions = true,
+        description = "Throughput, heap and visibility latency of the lagwatch monitor on an embedded broker.")
+public final class ThroughputHarness implements Callable<Integer> {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Option(names = "--events", defaultValue = "3000000", description = "Events to pre-fill (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--queues", defaultValue = "50", description = "Distinct queues in the events (default: ${DEFAULT-VALUE}).")
+    int queues;
+
+    @Option(names = "--many-queues", defaultValue = "5000",
+            description = "Queue count of the second heap measurement (default: ${DEFAULT-VALUE}).")
+    int manyQueues;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the events topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Runs of each reader (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--heap", defaultValue = "1g", description = "Heap of each child JVM (default: ${DEFAULT-VALUE}).")
+    String heap;
+
+    @Option(names = "--probes", defaultValue = "300", description = "Visibility latency probes (default: ${DEFAULT-VALUE}).")
+    int probes;
+
+    private final Path workDirectory = Files.createTempDirectory("lagwatch-bench-");
+
+    public ThroughputHarness() throws IOException {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Map.of("log.retention.bytes", "-1"))) {
+            String servers = broker.bootstrapServers();
+            System.out.printf(Locale.ROOT, "Broker %s; %d events over %d queues, %d partitions; %d runs; child heap %s%n",
+                    servers, events, queues, partitions, runs, heap);
+
+            String topic = "bench-events";
+            fill(servers, topic, events, queues);
+            List<Double> reference = new ArrayList<>();
+            List<Double> atLeastOnce = new ArrayList<>();
+            List<Double> exactlyOnce = new ArrayList<>();
+            List<long[]> heapSamples = new ArrayList<>();
+            for (int run = 1; run <= runs; run++) {
+                reference.add(consumerPerformance(servers, topic, run));
+                atLeastOnce.add(monitorRate(servers, topic, "at_least_once", run, null));
+                long[] heapAt = new long[2];
+                exactlyOnce.add(monitorRate(servers, topic, "exactly_once_v2", run, heapAt));
+                heapSamples.add(heapAt);
+                System.out.printf(Locale.ROOT, "run %d: ConsumerPerformance %.0f/s, monitor at_least_once %.0f/s,"
+                        + " exactly_once_v2 %.0f/s; heap after GC at 1/3 %d MiB, at the end %d MiB%n", run,
+                        reference.get(run - 1), atLeastOnce.get(run - 1), exactlyOnce.get(run - 1),
+                        heapAt[0] >> 20, heapAt[1] >> 20);
+            }
+
+            String manyTopic = "bench-events-many-queues";
+            fill(servers, manyTopic, events, manyQueues);
+            long[] manyHeap = new long[2];
+            double manyRate = monitorRate(servers, manyTopic, "exactly_once_v2", 1, manyHeap);
+
+            double[] latency = visibilityLatency(servers);
+
+            double referenceMedian = median(reference);
+            System.out.println();
+            System.out.println("| measurement | median | ratio to ConsumerPerformance |");
+            System.out.println("|---|---|---|");
+            System.out.printf(Locale.ROOT, "| ConsumerPerformance, events/s | %.0f | 1 |%n", referenceMedian);
+            System.out.printf(Locale.ROOT, "| monitor, at_least_once, events/s | %.0f | %.2f |%n", median(atLeastOnce),
+                    median(atLeastOnce) / referenceMedian);
+            System.out.printf(Locale.ROOT, "| monitor, exactly_once_v2, events/s | %.0f | %.2f |%n",
+                    median(exactlyOnce), median(exactlyOnce) / referenceMedian);
+            System.out.printf(Locale.ROOT, "| monitor heap after GC, %d queues, after %d events | %d MiB | |%n", queues,
+                    events / 3, median(heapSamples.stream().map(h -> (double) h[0]).toList()).longValue() >> 20);
+            System.out.printf(Locale.ROOT, "| monitor heap after GC, %d queues, after %d events | %d MiB | |%n", queues,
+                    events, median(heapSamples.stream().map(h -> (double) h[1]).toList()).longValue() >> 20);
+            System.out.printf(Locale.ROOT, "| monitor heap after GC, %d queues, after %d events (one run, %.0f events/s)"
+                    + " | %d MiB | |%n", manyQueues, events, manyRate, manyHeap[1] >> 20);
+            System.out.printf(Locale.ROOT, "| event visible on /metrics, p50 / p99 / max over %d probes | %.0f / %.0f /"
+                    + " %.0f ms | |%n", probes, latency[0], latency[1], latency[2]);
+            return 0;
+        } finally {
+            deleteRecursively(workDirectory);
+        }
+    }
+
+    /** Writes {@code count} events: for each message enqueued, started and an outcome, one in ten failed. */
+    private static void fill(String servers, String topic, int count, int queueCount) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(6), Optional.empty())))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        EventCodec codec = new EventCodec();
+        long start = System.nanoTime();
+        long now = System.currentTimeMillis();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < count; i++) {
+                int message = i / 3;
+                String queue = "queue-" + (message % queueCount);
+                String id = "m-" + message;
+                LifecycleEvent event = switch (i % 3) {
+                    case 0 -> LifecycleEvent.enqueued(queue, id, now);
+                    case 1 -> LifecycleEvent.started(queue, "group-1", "c-1", id, 1, now + 5, LifecycleEvent.NOT_SET);
+                    default -> message % 10 == 0
+                            ? LifecycleEvent.failed(queue, "group-1", "c-1", id, 1, now + 30, now, LifecycleEvent.NOT_SET,
+                                    now + 5, ErrorCategory.TIMEOUT, false)
+                            : LifecycleEvent.completed(queue, "group-1", "c-1", id, 1, now + 30, now,
+                                    LifecycleEvent.NOT_SET, now + 5);
+                };
+                producer.send(new ProducerRecord<>(topic, queue.getBytes(StandardCharsets.UTF_8), codec.encode(event)));
+            }
+            producer.flush();
+        }
+        System.out.printf(Locale.ROOT, "Filled %s with %d events over %d queues in %.1f s%n", topic, count, queueCount,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Runs Kafka's ConsumerPerformance over the topic and returns its fetch rate, events per second. */
+    private double consumerPerformance(String servers, String topic, int run) throws Exception {
+        Path log = workDirectory.resolve("consumer-performance-" + topic + "-" + run + ".log");
+        try (ChildJvm child = ChildJvm.start(heap, log, "org.apache.kafka.tools.ConsumerPerformance", List.of(
+                "--bootstrap-server", servers, "--topic", topic, "--messages", Integer.toString(events),
+                "--group", "consumer-performance-" + run + "-" + System.nanoTime(), "--timeout", "120000"))) {
+            int exit = child.waitFor(600);
+            List<String> lines = Files.readAllLines(log);
+            if (exit != 0) {
+                throw new IllegalStateException("ConsumerPerformance failed with exit code " + exit + ": " + lines);
+            }
+            // Columns: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
+            // rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec; the fetch rate leaves out the rebalance.
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                String[] columns = lines.get(i).split(",\\s*");
+                if (columns.length == 10 && columns[9].matches("[0-9.]+")) {
+                    return Double.parseDouble(columns[9]);
+                }
+            }
+            throw new IllegalStateException("No result line in the output of ConsumerPerformance: " + log);
+        }
+    }
+
+    /**
+     * Runs the monitor over the topic in a child JVM and returns its rate, from the first event it
+     * counts to the last, so that start-up and the first rebalance are left out like in
+     * ConsumerPerformance's fetch rate. When {@code heapAt} is given, it receives the used heap after
+     * a full GC at a third of the events and at the end.
+     */
+    private double monitorRate(String servers, String topic, String guarantee, int run, long[] heapAt)
+            throws Exception {
+        int port = freePort();
+        Path log = workDirectory.resolve("monitor-" + topic + "-" + guarantee + "-" + run + ".log");
+        try (ChildJvm monitor = ChildJvm.start(heap, log, "dev.lagwatch.monitor.cli.MonitorCommand", List.of(
+                "--bootstrap-servers", servers, "--events-topic", topic,
+                "--application-id", "bench-" + guarantee.replace('_', '-') + "-" + run + "-" + System.nanoTime(),
+                "--processing-guarantee", guarantee, "--state-dir", workDirectory.resolve("state-" + run).toString(),
+                "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(port)))) {
+            long firstSeenNanos = 0;
+            double firstCount = 0;
+            boolean sampledThird = false;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                if (!monitor.isAlive()) {
+                    throw new IllegalStateException("The monitor exited; see " + log);
+                }
+                double consumed = consumedCount(port);
+                long now = System.nanoTime();
+                if (consumed > 0 && firstSeenNanos == 0) {
+                    firstSeenNanos = now;
+                    firstCount = consumed;
+                }
+                if (heapAt != null && !sampledThird && consumed >= events / 3.0) {
+                    heapAt[0] = monitor.usedHeapAfterGc();
+                    sampledThird = true;
+                }
+                if (consumed >= events) {
+                    double rate = (consumed - firstCount) / ((now - firstSeenNanos) / 1e9);
+                    if (heapAt != null) {
+                        heapAt[1] = monitor.usedHeapAfterGc();
+                    }
+                    return rate;
+                }
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            throw new IllegalStateException("The monitor did not consume " + events + " events within 10 minutes");
+        }
+    }
+
+    /**
+     * Under the demo's load, records one probe event every 100 ms and measures how long it takes to
+     * appear on /metrics, scraping every 5 ms. Returns p50, p99 and the maximum in milliseconds.
+     */
+    private double[] visibilityLatency(String servers) throws Exception {
+        int port = freePort();
+        Path log = workDirectory.resolve("monitor-latency.log");
+        try (ChildJvm monitor = ChildJvm.start(heap, log, "dev.lagwatch.monitor.cli.MonitorCommand", List.of(
+                "--bootstrap-servers", servers, "--application-id", "bench-latency",
+                "--state-dir", workDirectory.resolve("state-latency").toString(),
+                "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(port)));
+                DemoRun load = new DemoRun(servers, Map.of(), "lagwatch.events", DemoScenario.queues(0));
+                LifecycleRecorder probeRecorder = LifecycleRecorder.builder().bootstrapServers(servers).build()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (enqueuedCount(port, DemoScenario.HEALTHY) <= 0 || load.ledger().queueNames().isEmpty()) {
+                if (System.nanoTime() > deadline || !monitor.isAlive()) {
+                    throw new IllegalStateException("The monitor did not start serving the demo load; see " + log);
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            double[] latencies = new double[probes];
+            for (int i = 0; i < probes; i++) {
+                double before = enqueuedCount(port, "latency-probe");
+                long sentAt = System.nanoTime();
+                probeRecorder.enqueued("latency-probe", "probe-" + i);
+                while (enqueuedCount(port, "latency-probe") <= Math.max(before, 0)) {
+                    if (System.nanoTime() - sentAt > TimeUnit.SECONDS.toNanos(30)) {
+                        throw new IllegalStateException("Probe " + i + " did not appear within 30 s");
+                    }
+                    TimeUnit.MILLISECONDS.sleep(5);
+                }
+                latencies[i] = (System.nanoTime() - sentAt) / 1e6;
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            Arrays.sort(latencies);
+            return new double[] {latencies[(int) Math.ceil(0.5 * probes) - 1],
+                    latencies[(int) Math.ceil(0.99 * probes) - 1], latencies[probes - 1]};
+        }
+    }
+
+    private static double consumedCount(int port) {
+        return metricValue(port, "lagwatch_events_consumed_total ");
+    }
+
+    private static double enqueuedCount(int port, String queue) {
+        return metricValue(port, "messaging_messages_enqueued_total{queue=\"" + queue + "\"} ");
+    }
+
+    /** Value of the sample line starting with {@code prefix}, 0 if absent, -1 if the endpoint is not up. */
+    private static double metricValue(int port, String prefix) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.body().lines()
+                    .filter(line -> line.startsWith(prefix))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(prefix.length()).trim()))
+                    .findFirst()
+                    .orElse(0);
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static Double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        System.exit(new CommandLine(new ThroughputHarness()).execute(args));
+    }
+}
