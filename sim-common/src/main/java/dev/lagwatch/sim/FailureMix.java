@@ -58,7 +58,8 @@ public final class FailureMix {
             total += probability;
         }
         if (total > 1.0 + 1e-9) {
-            throw new IllegalArgumentException("failure probabilities add up to " + total + ", more than 1");
+            throw new IllegalArgumentException("failure probabilities add up to "
+                    + String.format(java.util.Locale.ROOT, "%.3f", total) + ", more than 1");
         }
         return new FailureMix(probabilities);
     }

@@ -59,7 +59,7 @@ class FailureMixTest {
     @Test
     void rejectsProbabilitiesAboveOne() {
         assertThatThrownBy(() -> FailureMix.parse("TimeoutError=0.7,ConnectionError=0.6"))
-                .hasMessageContaining("add up to 1.3");
+                .hasMessageContaining("add up to 1.300");
         assertThatThrownBy(() -> FailureMix.parse("TimeoutError=1.5")).hasMessageContaining("between 0 and 1");
     }
 }
