@@ -88,23 +88,27 @@ public final class ThroughputHarness implements Callable<Integer> {
             List<Double> reference = new ArrayList<>();
             List<Double> atLeastOnce = new ArrayList<>();
             List<Double> exactlyOnce = new ArrayList<>();
-            List<long[]> heapSamples = new ArrayList<>();
+            List<Double> heapSamples = new ArrayList<>();
             for (int run = 1; run <= runs; run++) {
                 reference.add(consumerPerformance(servers, topic, run));
-                atLeastOnce.add(monitorRate(servers, topic, "at_least_once", run, null));
-                long[] heapAt = new long[2];
-                exactlyOnce.add(monitorRate(servers, topic, "exactly_once_v2", run, heapAt));
-                heapSamples.add(heapAt);
+                atLeastOnce.add(monitorRate(servers, topic, events, "at_least_once", run, null));
+                long[] heapAtEnd = new long[1];
+                exactlyOnce.add(monitorRate(servers, topic, events, "exactly_once_v2", run, heapAtEnd));
+                heapSamples.add((double) heapAtEnd[0]);
                 System.out.printf(Locale.ROOT, "run %d: ConsumerPerformance %.0f/s, monitor at_least_once %.0f/s,"
-                        + " exactly_once_v2 %.0f/s; heap after GC at 1/3 %d MiB, at the end %d MiB%n", run,
-                        reference.get(run - 1), atLeastOnce.get(run - 1), exactlyOnce.get(run - 1),
-                        heapAt[0] >> 20, heapAt[1] >> 20);
+                        + " exactly_once_v2 %.0f/s; monitor heap after GC at the end %d MiB%n", run,
+                        reference.get(run - 1), atLeastOnce.get(run - 1), exactlyOnce.get(run - 1), heapAtEnd[0] >> 20);
             }
 
+            // Heap after the same queues saw a third of the events, and after many more queues saw all of them.
+            String fewerTopic = "bench-events-third";
+            fill(servers, fewerTopic, events / 3, queues);
+            long[] fewerHeap = new long[1];
+            monitorRate(servers, fewerTopic, events / 3, "exactly_once_v2", 1, fewerHeap);
             String manyTopic = "bench-events-many-queues";
             fill(servers, manyTopic, events, manyQueues);
-            long[] manyHeap = new long[2];
-            double manyRate = monitorRate(servers, manyTopic, "exactly_once_v2", 1, manyHeap);
+            long[] manyHeap = new long[1];
+            double manyRate = monitorRate(servers, manyTopic, events, "exactly_once_v2", 1, manyHeap);
 
             double[] latency = visibilityLatency(servers);
 
@@ -117,12 +121,12 @@ public final class ThroughputHarness implements Callable<Integer> {
                     median(atLeastOnce) / referenceMedian);
             System.out.printf(Locale.ROOT, "| monitor, exactly_once_v2, events/s | %.0f | %.2f |%n",
                     median(exactlyOnce), median(exactlyOnce) / referenceMedian);
+            System.out.printf(Locale.ROOT, "| monitor heap after GC, %d queues, after %d events (one run) | %d MiB | |%n",
+                    queues, events / 3, fewerHeap[0] >> 20);
             System.out.printf(Locale.ROOT, "| monitor heap after GC, %d queues, after %d events | %d MiB | |%n", queues,
-                    events / 3, median(heapSamples.stream().map(h -> (double) h[0]).toList()).longValue() >> 20);
-            System.out.printf(Locale.ROOT, "| monitor heap after GC, %d queues, after %d events | %d MiB | |%n", queues,
-                    events, median(heapSamples.stream().map(h -> (double) h[1]).toList()).longValue() >> 20);
+                    events, median(heapSamples).longValue() >> 20);
             System.out.printf(Locale.ROOT, "| monitor heap after GC, %d queues, after %d events (one run, %.0f events/s)"
-                    + " | %d MiB | |%n", manyQueues, events, manyRate, manyHeap[1] >> 20);
+                    + " | %d MiB | |%n", manyQueues, events, manyRate, manyHeap[0] >> 20);
             System.out.printf(Locale.ROOT, "| event visible on /metrics, p50 / p99 / max over %d probes | %.0f / %.0f /"
                     + " %.0f ms | |%n", probes, latency[0], latency[1], latency[2]);
             return 0;
@@ -190,13 +194,13 @@ public final class ThroughputHarness implements Callable<Integer> {
     }
 
     /**
-     * Runs the monitor over the topic in a child JVM and returns its rate, from the first event it
-     * counts to the last, so that start-up and the first rebalance are left out like in
-     * ConsumerPerformance's fetch rate. When {@code heapAt} is given, it receives the used heap after
-     * a full GC at a third of the events and at the end.
+     * Runs the monitor over the topic's {@code expected} events in a child JVM and returns its rate,
+     * from the first event it counts to the last, so that start-up and the first rebalance are left
+     * out like in ConsumerPerformance's fetch rate. When {@code heapAtEnd} is given, it receives the
+     * used heap after a full GC once every event is consumed.
      */
-    private double monitorRate(String servers, String topic, String guarantee, int run, long[] heapAt)
-            throws Exception {
+    private double monitorRate(String servers, String topic, int expected, String guarantee, int run,
+            long[] heapAtEnd) throws Exception {
         int port = freePort();
         Path log = workDirectory.resolve("monitor-" + topic + "-" + guarantee + "-" + run + ".log");
         try (ChildJvm monitor = ChildJvm.start(heap, log, "dev.lagwatch.monitor.cli.MonitorCommand", List.of(
@@ -206,7 +210,6 @@ public final class ThroughputHarness implements Callable<Integer> {
                 "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(port)))) {
             long firstSeenNanos = 0;
             double firstCount = 0;
-            boolean sampledThird = false;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (System.nanoTime() < deadline) {
                 if (!monitor.isAlive()) {
@@ -218,20 +221,18 @@ public final class ThroughputHarness implements Callable<Integer> {
                     firstSeenNanos = now;
                     firstCount = consumed;
                 }
-                if (heapAt != null && !sampledThird && consumed >= events / 3.0) {
-                    heapAt[0] = monitor.usedHeapAfterGc();
-                    sampledThird = true;
-                }
-                if (consumed >= events) {
+                if (consumed >= expected) {
                     double rate = (consumed - firstCount) / ((now - firstSeenNanos) / 1e9);
-                    if (heapAt != null) {
-                        heapAt[1] = monitor.usedHeapAfterGc();
+                    if (heapAtEnd != null) {
+                        // Let the publish interval pass so the heap holds the final snapshots.
+                        TimeUnit.SECONDS.sleep(1);
+                        heapAtEnd[0] = monitor.usedHeapAfterGc();
                     }
                     return rate;
                 }
-                TimeUnit.MILLISECONDS.sleep(20);
+                TimeUnit.MILLISECONDS.sleep(50);
             }
-            throw new IllegalStateException("The monitor did not consume " + events + " events within 10 minutes");
+            throw new IllegalStateException("The monitor did not consume " + expected + " events within 10 minutes");
         }
     }
 
@@ -276,18 +277,23 @@ public final class ThroughputHarness implements Callable<Integer> {
     }
 
     private static double consumedCount(int port) {
-        return metricValue(port, "lagwatch_events_consumed_total ");
+        return metricValue(port, "lagwatch_events_consumed_total", "lagwatch_events_consumed_total ");
     }
 
     private static double enqueuedCount(int port, String queue) {
-        return metricValue(port, "messaging_messages_enqueued_total{queue=\"" + queue + "\"} ");
+        return metricValue(port, "messaging_messages_enqueued_total",
+                "messaging_messages_enqueued_total{queue=\"" + queue + "\"} ");
     }
 
-    /** Value of the sample line starting with {@code prefix}, 0 if absent, -1 if the endpoint is not up. */
-    private static double metricValue(int port, String prefix) {
+    /**
+     * Value of the sample line starting with {@code prefix}, 0 if absent, -1 if the endpoint is not
+     * up. The request asks for one metric family, so frequent polling costs the monitor little.
+     */
+    private static double metricValue(int port, String family, String prefix) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                    URI.create("http://127.0.0.1:" + port + "/metrics?name%5B%5D=" + family))
+                    .timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.body().lines()
                     .filter(line -> line.startsWith(prefix))

@@ -131,6 +131,9 @@ public final class Monitor implements AutoCloseable {
         // The topology has no global stores; the key only stops Kafka Streams 4.4 from warning at every start
         // that the handler does not cover them. It is deprecated there because it becomes the default in 5.0.
         props.put("processing.exception.handler.global.enabled", true);
+        // Each task reads its events partition and the matching repartition partition. Counts are
+        // cumulative, so their relative order does not matter: never wait for the emptier one.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         props.putAll(config.kafkaProperties());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());

@@ -2,11 +2,8 @@ package dev.lagwatch.monitor.topology;
 
 import dev.lagwatch.client.event.ErrorCategory;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.errors.SerializationException;
@@ -34,41 +31,38 @@ public final class QueueStateSerde implements Serde<QueueState> {
     }
 
     static byte[] write(QueueState state) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 96 * state.groups.size());
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT_VERSION);
-            writeVarlong(state.enqueued, out);
-            writeVarlong(state.started, out);
-            writeVarlong(state.groups.size(), out);
-            for (Map.Entry<String, GroupState> entry : state.groups.entrySet()) {
-                out.writeUTF(entry.getKey());
-                writeGroup(entry.getValue(), out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Failed to serialise queue state", e);
+        // Sized for the common case; Writer grows when a queue has many groups.
+        Writer out = new Writer(32 + 128 * state.groups.size());
+        out.writeByte(FORMAT_VERSION);
+        out.writeVarlong(state.enqueued);
+        out.writeVarlong(state.started);
+        out.writeVarlong(state.groups.size());
+        for (Map.Entry<String, GroupState> entry : state.groups.entrySet()) {
+            out.writeString(entry.getKey());
+            writeGroup(entry.getValue(), out);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
-    private static void writeGroup(GroupState group, DataOutputStream out) throws IOException {
-        writeVarlong(group.completed, out);
-        writeVarlong(group.failedByCategory.length, out);
+    private static void writeGroup(GroupState group, Writer out) {
+        out.writeVarlong(group.completed);
+        out.writeVarlong(group.failedByCategory.length);
         for (long failed : group.failedByCategory) {
-            writeVarlong(failed, out);
+            out.writeVarlong(failed);
         }
-        writeVarlong(group.retries, out);
+        out.writeVarlong(group.retries);
         writeHistogram(group.processing, out);
         writeHistogram(group.waiting, out);
         writeHistogram(group.endToEnd, out);
     }
 
-    private static void writeHistogram(DurationHistogram histogram, DataOutputStream out) throws IOException {
+    private static void writeHistogram(DurationHistogram histogram, Writer out) {
         long[] counts = histogram.countsView();
-        writeVarlong(counts.length, out);
+        out.writeVarlong(counts.length);
         for (long count : counts) {
-            writeVarlong(count, out);
+            out.writeVarlong(count);
         }
-        writeVarlong(histogram.sumMillis(), out);
+        out.writeVarlong(histogram.sumMillis());
     }
 
     static QueueState read(byte[] data) {
@@ -83,7 +77,7 @@ public final class QueueStateSerde implements Serde<QueueState> {
             int groupCount = readCount(in);
             Map<String, GroupState> groups = new TreeMap<>();
             for (int i = 0; i < groupCount; i++) {
-                groups.put(in.readUTF(), readGroup(in));
+                groups.put(readString(in), readGroup(in));
             }
             return new QueueState(enqueued, started, groups);
         } catch (IOException e) {
@@ -117,19 +111,6 @@ public final class QueueStateSerde implements Serde<QueueState> {
         return new DurationHistogram(counts, readVarlong(in));
     }
 
-    /** Writes a non-negative value in 7-bit groups, low group first (unsigned LEB128). */
-    static void writeVarlong(long value, DataOutputStream out) throws IOException {
-        if (value < 0) {
-            throw new IOException("negative count " + value + " cannot be stored");
-        }
-        long remaining = value;
-        while ((remaining & ~0x7FL) != 0) {
-            out.writeByte((int) ((remaining & 0x7F) | 0x80));
-            remaining >>>= 7;
-        }
-        out.writeByte((int) remaining);
-    }
-
     static long readVarlong(DataInputStream in) throws IOException {
         long value = 0;
         for (int shift = 0; shift < 64; shift += 7) {
@@ -142,11 +123,73 @@ public final class QueueStateSerde implements Serde<QueueState> {
         throw new IOException("variable-length integer longer than 10 bytes");
     }
 
+    private static String readString(DataInputStream in) throws IOException {
+        int length = in.readUnsignedShort();
+        byte[] utf8 = new byte[length];
+        in.readFully(utf8);
+        return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static int readCount(DataInputStream in) throws IOException {
         long count = readVarlong(in);
         if (count > 10_000_000) {
             throw new IOException("implausible element count " + count);
         }
         return (int) count;
+    }
+
+    /**
+     * Appends to a growable byte array without the per-byte locking of
+     * {@link java.io.ByteArrayOutputStream}: the state is written once per event.
+     */
+    private static final class Writer {
+        private byte[] buffer;
+        private int size;
+
+        Writer(int initialCapacity) {
+            buffer = new byte[initialCapacity];
+        }
+
+        void writeByte(int value) {
+            ensure(1);
+            buffer[size++] = (byte) value;
+        }
+
+        /** Writes a non-negative value in 7-bit groups, low group first (unsigned LEB128). */
+        void writeVarlong(long value) {
+            if (value < 0) {
+                throw new SerializationException("negative count " + value + " cannot be stored");
+            }
+            ensure(10);
+            long remaining = value;
+            while ((remaining & ~0x7FL) != 0) {
+                buffer[size++] = (byte) ((remaining & 0x7F) | 0x80);
+                remaining >>>= 7;
+            }
+            buffer[size++] = (byte) remaining;
+        }
+
+        /** Writes a UTF-8 string preceded by its length in bytes as an unsigned 16-bit number. */
+        void writeString(String value) {
+            byte[] utf8 = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (utf8.length > 65_535) {
+                throw new SerializationException("name of " + utf8.length + " bytes is too long to store");
+            }
+            ensure(2 + utf8.length);
+            buffer[size++] = (byte) (utf8.length >>> 8);
+            buffer[size++] = (byte) utf8.length;
+            System.arraycopy(utf8, 0, buffer, size, utf8.length);
+            size += utf8.length;
+        }
+
+        private void ensure(int more) {
+            if (size + more > buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+            }
+        }
+
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(buffer, size);
+        }
     }
 }

@@ -40,6 +40,14 @@ class QueueStateSerdeTest {
     }
 
     @Test
+    void groupNamesOutsideTheBasicPlaneRoundTrip() {
+        QueueState state = new QueueState();
+        state.apply(LifecycleEvent.heartbeat("q", "billing-\uD83D\uDCB0-\u00e9", "c", 1000, 1));
+
+        assertThat(QueueStateSerde.read(QueueStateSerde.write(state)).groups).containsOnlyKeys("billing-\uD83D\uDCB0-\u00e9");
+    }
+
+    @Test
     void unknownFormatVersionIsRejected() {
         byte[] data = QueueStateSerde.write(new QueueState());
         data[0] = 42;
