@@ -224,7 +224,7 @@ public final class ThroughputHarness implements Callable<Integer> {
                 if (consumed >= expected) {
                     double rate = (consumed - firstCount) / ((now - firstSeenNanos) / 1e9);
                     if (heapAtEnd != null) {
-                        // Let the publish interval pass so the heap holds the final snapshots.
+                        // Let the publish interval pass so the heap contains the final snapshots.
                         TimeUnit.SECONDS.sleep(1);
                         heapAtEnd[0] = monitor.usedHeapAfterGc();
                     }

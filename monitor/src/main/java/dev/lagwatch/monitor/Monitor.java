@@ -95,7 +95,7 @@ public final class Monitor implements AutoCloseable {
                 log.info("Events topic {} was created concurrently; using it", topic);
             }
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not answer within "
+            throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not respond within "
                     + ADMIN_TIMEOUT.toSeconds() + " s; check --bootstrap-servers and the security properties", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Failed to check or create the events topic " + topic + " on "

@@ -162,6 +162,7 @@ public record MonitorConfig(
          */
         public MonitorConfig build() {
             List<String> errors = new ArrayList<>();
+
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
                 errors.add("bootstrap servers are required (--bootstrap-servers host:port)");
             }
@@ -175,6 +176,7 @@ public record MonitorConfig(
                 errors.add("events topic replication factor must be -1 (broker default) or at least 1, got "
                         + eventsTopicReplicationFactor);
             }
+
             if (applicationId == null || !TOPIC_NAME.matcher(applicationId).matches()) {
                 errors.add("application id must be 1 to 249 characters from [a-zA-Z0-9._-], got '" + applicationId + "'");
             }
@@ -189,6 +191,7 @@ public record MonitorConfig(
             if (publishInterval == null || publishInterval.toMillis() < 10 || publishInterval.toSeconds() > 60) {
                 errors.add("publish interval must be between 10 ms and 60 s, got " + publishInterval);
             }
+
             if (metricsHost == null || metricsHost.isBlank()) {
                 errors.add("metrics host must be an address or host name, for example 0.0.0.0 or localhost");
             }
@@ -198,6 +201,7 @@ public record MonitorConfig(
             if (serviceName == null || serviceName.isBlank()) {
                 errors.add("service name must not be empty");
             }
+
             if (!errors.isEmpty()) {
                 throw new IllegalArgumentException("Invalid monitor configuration:\n  - " + String.join("\n  - ", errors));
             }

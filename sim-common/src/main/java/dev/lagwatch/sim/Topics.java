@@ -46,7 +46,7 @@ public final class Topics {
                 }
             }
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 30 s", e);
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not respond within 30 s", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Failed to create topics " + names + ": " + e.getCause().getMessage(),
                     e.getCause());

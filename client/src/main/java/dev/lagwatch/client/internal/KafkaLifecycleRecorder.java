@@ -92,8 +92,8 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        // Only the emitter thread calls send(), so a bounded block there never reaches the application;
-        // meanwhile new events fill the recorder's own buffer and are dropped once it is full.
+        // Only the emitter thread calls send(), so a bounded block there never reaches the application.
+        // Meanwhile new events fill the recorder's own buffer and are dropped once it is full.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.putAll(overrides);
         try {

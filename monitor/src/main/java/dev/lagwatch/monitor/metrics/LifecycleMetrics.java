@@ -15,9 +15,9 @@ import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 
 /**
  * Binds the per-queue gauges and counters to the published {@link QueueSnapshots}. Every instrument
- * is asynchronous: its callback reads the latest snapshots at scrape time, so a series exists only
- * while this instance owns the queue, and the counters report the cumulative totals kept in the
- * topology's changelog-backed state rather than anything held in this process.
+ * is asynchronous, and its callback reads the latest snapshots at scrape time. So a series exists
+ * only while this instance owns the queue, and the counters report the cumulative totals kept in
+ * the topology's changelog-backed state, not counts held in this process.
  */
 public final class LifecycleMetrics implements AutoCloseable {
 

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Parses raw records into events. Invalid records are counted by reason and logged at most once a
- * minute per reason; nothing about them stops the topology or the events around them.
+ * minute per reason. They never stop the topology, and the events around them are processed as usual.
  */
 final class EventDecoder implements Processor<String, byte[], String, LifecycleEvent> {
 

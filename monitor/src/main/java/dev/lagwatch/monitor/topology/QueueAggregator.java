@@ -20,7 +20,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>One instance runs per stream task and owns the queues of that task's partition. The store is
  * the source of truth and is changelog-backed, so counts continue after a restart or a move to
- * another instance; the in-memory map only saves deserialising the state on every event. When the
+ * another instance. The in-memory map only saves deserialising the state on every event. When the
  * task closes (shutdown or partitions revoked), its queues are withdrawn from the snapshots at once
  * so that no queue is exported by two instances.
  */

@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The latest published snapshot of every queue this monitor instance owns. The topology's stream
- * threads write; metric callbacks and the demo read, without ever touching a state store, so a
- * scrape never waits for Kafka or for a store being restored.
+ * threads write it, and metric callbacks and the demo read it. Readers never touch a state store,
+ * so a scrape never waits for Kafka or for a store being restored.
  */
 public final class QueueSnapshots {
 

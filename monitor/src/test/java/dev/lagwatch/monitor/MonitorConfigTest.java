@@ -1,0 +1,45 @@
+package dev.lagwatch.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class MonitorConfigTest {
+
+    @Test
+    void defaultsNeedOnlyBootstrapServers() {
+        MonitorConfig config = MonitorConfig.builder().bootstrapServers("kafka:9092").build();
+
+        assertThat(config.eventsTopic()).isEqualTo("lagwatch.events");
+        assertThat(config.metricsPort()).isEqualTo(9464);
+        assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(config.publishInterval()).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void buildListsEveryInvalidSetting() {
+        MonitorConfig.Builder builder = MonitorConfig.builder()
+                .eventsTopic("events with spaces")
+                .eventsTopicPartitions(0)
+                .eventsTopicReplicationFactor((short) 0)
+                .processingGuarantee("exactly_once")
+                .streamThreads(0)
+                .publishInterval(Duration.ofMillis(1))
+                .metricsPort(70_000)
+                .serviceName(" ");
+
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bootstrap servers are required")
+                .hasMessageContaining("events topic must be 1 to 249 characters from [a-zA-Z0-9._-], got 'events with spaces'")
+                .hasMessageContaining("events topic partitions must be between 1 and 10000, got 0")
+                .hasMessageContaining("replication factor must be -1 (broker default) or at least 1, got 0")
+                .hasMessageContaining("processing guarantee must be exactly_once_v2 or at_least_once, got 'exactly_once'")
+                .hasMessageContaining("stream threads must be between 1 and 64, got 0")
+                .hasMessageContaining("publish interval must be between 10 ms and 60 s, got PT0.001S")
+                .hasMessageContaining("metrics port must be between 1 and 65535, got 70000")
+                .hasMessageContaining("service name must not be empty");
+    }
+}

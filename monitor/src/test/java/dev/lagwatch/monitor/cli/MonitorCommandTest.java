@@ -1,0 +1,74 @@
+package dev.lagwatch.monitor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MonitorCommandTest {
+
+    private static int execute(ByteArrayOutputStream errors, String... args) {
+        PrintStream originalErr = System.err;
+        try (PrintStream captured = new PrintStream(errors, true, StandardCharsets.UTF_8)) {
+            System.setErr(captured);
+            CommandLine commandLine = new CommandLine(new MonitorCommand());
+            commandLine.setErr(new java.io.PrintWriter(captured, true));
+            return commandLine.execute(args);
+        } finally {
+            System.setErr(originalErr);
+        }
+    }
+
+    @Test
+    void invalidValuesExitWithUsageErrorBeforeConnecting() {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+        int exitCode = execute(errors, "--bootstrap-servers", "127.0.0.1:1", "--metrics-port", "0",
+                "--processing-guarantee", "maybe");
+
+        assertThat(exitCode).isEqualTo(CommandLine.ExitCode.USAGE);
+        String output = errors.toString(StandardCharsets.UTF_8);
+        assertThat(output).contains("metrics port must be between 1 and 65535, got 0");
+        assertThat(output).contains("processing guarantee must be exactly_once_v2 or at_least_once, got 'maybe'");
+    }
+
+    @Test
+    void missingBootstrapServersIsReported() {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+        int exitCode = execute(errors);
+
+        assertThat(exitCode).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("--bootstrap-servers");
+    }
+
+    @Test
+    void commandConfigAndKafkaPropertiesAreMerged(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("client.properties");
+        Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n");
+        MonitorCommand command = new MonitorCommand();
+        new CommandLine(command).parseArgs("--bootstrap-servers", "kafka:9093", "--command-config", file.toString(),
+                "--kafka-property", "sasl.mechanism=PLAIN");
+
+        assertThat(command.toConfig().kafkaProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN");
+    }
+
+    @Test
+    void unreadableCommandConfigIsAUsageError(@TempDir Path directory) {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+        int exitCode = execute(errors, "--bootstrap-servers", "kafka:9092", "--command-config",
+                directory.resolve("missing.properties").toString());
+
+        assertThat(exitCode).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("Cannot read --command-config");
+    }
+}
