@@ -7,6 +7,7 @@ import dev.lagwatch.client.event.LifecycleEvent;
 import dev.lagwatch.demo.DemoRun;
 import dev.lagwatch.demo.DemoScenario;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
+import dev.lagwatch.monitor.embedded.TemporaryDirectories;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -131,7 +132,7 @@ public final class ThroughputHarness implements Callable<Integer> {
                     + " %.0f ms | |%n", probes, latency[0], latency[1], latency[2]);
             return 0;
         } finally {
-            deleteRecursively(workDirectory);
+            TemporaryDirectories.deleteRecursively(workDirectory);
         }
     }
 
@@ -316,12 +317,6 @@ public final class ThroughputHarness implements Callable<Integer> {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        try (var paths = Files.walk(directory)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.lagwatch.demo;
 import dev.lagwatch.monitor.Monitor;
 import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
+import dev.lagwatch.monitor.embedded.TemporaryDirectories;
 import dev.lagwatch.sim.Durations;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -133,7 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (broker != null) {
                 broker.close();
             }
-            TempFiles.deleteRecursively(stateDirectory);
+            TemporaryDirectories.deleteRecursively(stateDirectory);
         }
     }
 

@@ -1,13 +1,10 @@
 package dev.lagwatch.sim;
 
+import dev.lagwatch.client.ClientProperties;
 import dev.lagwatch.client.LifecycleRecorder;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /** Command-line options shared by the simulators: where Kafka is and how to reach it. */
@@ -41,16 +38,18 @@ public final class KafkaOptions {
     public Map<String, String> kafkaProperties() {
         Map<String, String> merged = new HashMap<>();
         if (commandConfig != null) {
-            Properties properties = new Properties();
-            try (Reader reader = Files.newBufferedReader(commandConfig)) {
-                properties.load(reader);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("Cannot read --command-config " + commandConfig + ": "
-                        + e.getMessage(), e);
-            }
-            properties.stringPropertyNames().forEach(name -> merged.put(name, properties.getProperty(name)));
+            merged.putAll(ClientProperties.fromFile(commandConfig));
         }
         merged.putAll(kafkaProperties);
         return merged;
+    }
+
+    /** Builds the recorder a simulator sends its lifecycle events with. */
+    public LifecycleRecorder newRecorder(Map<String, String> mergedKafkaProperties) {
+        return LifecycleRecorder.builder()
+                .bootstrapServers(bootstrapServers)
+                .topic(eventsTopic)
+                .producerProperties(mergedKafkaProperties)
+                .build();
     }
 }

@@ -6,7 +6,7 @@ import dev.lagwatch.sim.Durations;
 import dev.lagwatch.sim.FailureMix;
 import dev.lagwatch.sim.KafkaOptions;
 import dev.lagwatch.sim.Ledger;
-import java.io.IOException;
+import dev.lagwatch.sim.LedgerFile;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -88,11 +88,7 @@ public final class ConsumerSimCommand implements Callable<Integer> {
             return CommandLine.ExitCode.USAGE;
         }
         Ledger ledger = new Ledger();
-        LifecycleRecorder recorder = LifecycleRecorder.builder()
-                .bootstrapServers(kafka.bootstrapServers())
-                .topic(kafka.eventsTopic())
-                .producerProperties(kafkaProperties)
-                .build();
+        LifecycleRecorder recorder = kafka.newRecorder(kafkaProperties);
         ConsumerSimulator simulator;
         try {
             simulator = new ConsumerSimulator(kafka.bootstrapServers(), kafkaProperties, queues, group, behaviour,
@@ -107,7 +103,7 @@ public final class ConsumerSimCommand implements Callable<Integer> {
             if (stopped.compareAndSet(false, true)) {
                 simulator.close();
                 recorder.close();
-                writeLedger(ledger);
+                LedgerFile.write(ledger, ledgerFile);
             }
         }, "consumer-sim-shutdown"));
         Thread.currentThread().join();
@@ -117,18 +113,6 @@ public final class ConsumerSimCommand implements Callable<Integer> {
     ConsumerBehaviour behaviour() {
         return new ConsumerBehaviour(DurationDistribution.parse(processingTime), FailureMix.parse(failures),
                 maxAttempts, Durations.parse(retryBackoff), concurrency, Durations.parse(heartbeatInterval));
-    }
-
-    private void writeLedger(Ledger ledger) {
-        if (ledgerFile == null) {
-            return;
-        }
-        try {
-            ledger.writeJson(ledgerFile);
-            log.info("Ledger written to {}", ledgerFile);
-        } catch (IOException e) {
-            log.error("Failed to write the ledger to {}", ledgerFile, e);
-        }
     }
 
     public static void main(String[] args) {

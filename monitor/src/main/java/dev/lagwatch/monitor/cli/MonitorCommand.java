@@ -1,15 +1,12 @@
 package dev.lagwatch.monitor.cli;
 
+import dev.lagwatch.client.ClientProperties;
 import dev.lagwatch.monitor.Monitor;
 import dev.lagwatch.monitor.MonitorConfig;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,7 +111,7 @@ public final class MonitorCommand implements Callable<Integer> {
     MonitorConfig toConfig() {
         Map<String, String> properties = new HashMap<>();
         if (commandConfig != null) {
-            properties.putAll(readProperties(commandConfig));
+            properties.putAll(ClientProperties.fromFile(commandConfig));
         }
         properties.putAll(kafkaProperties);
         return MonitorConfig.builder()
@@ -132,18 +129,6 @@ public final class MonitorCommand implements Callable<Integer> {
                 .serviceName(serviceName)
                 .kafkaProperties(properties)
                 .build();
-    }
-
-    static Map<String, String> readProperties(Path file) {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file)) {
-            properties.load(reader);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot read --command-config " + file + ": " + e.getMessage(), e);
-        }
-        Map<String, String> values = new HashMap<>();
-        properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
-        return values;
     }
 
     public static void main(String[] args) {

@@ -10,11 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -71,7 +69,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 last = e instanceof RuntimeException re ? re : new IllegalStateException(e);
                 log.warn("Embedded Kafka broker failed to start (attempt {} of {}): {}", attempt, START_ATTEMPTS,
                         e.toString());
-                deleteRecursively(directory);
+                TemporaryDirectories.deleteRecursively(directory);
             }
         }
         throw new IllegalStateException("Could not start the embedded Kafka broker after " + START_ATTEMPTS
@@ -175,18 +173,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public void close() {
         server.shutdown();
         server.awaitShutdown();
-        deleteRecursively(directory);
+        TemporaryDirectories.deleteRecursively(directory);
         log.info("Embedded Kafka broker at {} stopped and its data deleted", bootstrapServers);
-    }
-
-    private static void deleteRecursively(Path directory) {
-        if (directory == null || !Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            log.warn("Could not delete the embedded broker's data in {}; remove it by hand", directory, e);
-        }
     }
 }

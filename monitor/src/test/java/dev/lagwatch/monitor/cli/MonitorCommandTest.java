@@ -69,6 +69,6 @@ class MonitorCommandTest {
                 directory.resolve("missing.properties").toString());
 
         assertThat(exitCode).isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("Cannot read --command-config");
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("Cannot read Kafka client properties from");
     }
 }

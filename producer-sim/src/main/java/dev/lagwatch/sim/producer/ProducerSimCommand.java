@@ -4,6 +4,7 @@ import dev.lagwatch.client.LifecycleRecorder;
 import dev.lagwatch.sim.Durations;
 import dev.lagwatch.sim.KafkaOptions;
 import dev.lagwatch.sim.Ledger;
+import dev.lagwatch.sim.LedgerFile;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,11 +73,7 @@ public final class ProducerSimCommand implements Callable<Integer> {
             return CommandLine.ExitCode.USAGE;
         }
         Ledger ledger = new Ledger();
-        LifecycleRecorder recorder = LifecycleRecorder.builder()
-                .bootstrapServers(kafka.bootstrapServers())
-                .topic(kafka.eventsTopic())
-                .producerProperties(kafkaProperties)
-                .build();
+        LifecycleRecorder recorder = kafka.newRecorder(kafkaProperties);
         ProducerSimulator simulator;
         try {
             simulator = new ProducerSimulator(kafka.bootstrapServers(), kafkaProperties, loads, messageSize,
@@ -91,7 +88,7 @@ public final class ProducerSimCommand implements Callable<Integer> {
             if (stopped.compareAndSet(false, true)) {
                 simulator.close();
                 recorder.close();
-                writeLedger(ledger);
+                LedgerFile.write(ledger, ledgerFile);
             }
         };
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "producer-sim-shutdown"));
@@ -121,18 +118,6 @@ public final class ProducerSimCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--burst-rate must be greater than 0, got " + during);
         }
         return queues.stream().map(queue -> new QueueLoad(queue, rate, during, every, length, count)).toList();
-    }
-
-    private void writeLedger(Ledger ledger) {
-        if (ledgerFile == null) {
-            return;
-        }
-        try {
-            ledger.writeJson(ledgerFile);
-            log.info("Ledger written to {}", ledgerFile);
-        } catch (java.io.IOException e) {
-            log.error("Failed to write the ledger to {}", ledgerFile, e);
-        }
     }
 
     public static void main(String[] args) {

@@ -1,4 +1,4 @@
-package dev.lagwatch.demo;
+package dev.lagwatch.monitor.embedded;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,15 +8,16 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Removal of the demo's temporary directories. */
-final class TempFiles {
+/** Clean-up of the temporary directories that the embedded broker, the demo and the benchmarks create. */
+public final class TemporaryDirectories {
 
-    private static final Logger log = LoggerFactory.getLogger(TempFiles.class);
+    private static final Logger log = LoggerFactory.getLogger(TemporaryDirectories.class);
 
-    private TempFiles() {
+    private TemporaryDirectories() {
     }
 
-    static void deleteRecursively(Path directory) {
+    /** Deletes {@code directory} and everything in it; logs what could not be deleted. Null is ignored. */
+    public static void deleteRecursively(Path directory) {
         if (directory == null || !Files.exists(directory)) {
             return;
         }
