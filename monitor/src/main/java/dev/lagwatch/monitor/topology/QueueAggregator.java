@@ -73,6 +73,9 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, Void, V
         changed.add(queue);
     }
 
+    // NOTE: snapshots are published from state that may not be committed yet. If an exactly-once task
+    // aborts and restores its store, the next snapshot can be lower than one already scraped, which
+    // Prometheus reads as a counter reset.
     private void publishChanged(long nowMillis) {
         for (String queue : changed) {
             snapshots.publish(QueueSnapshot.of(queue, states.get(queue), nowMillis));
