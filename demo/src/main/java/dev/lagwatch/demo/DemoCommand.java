@@ -72,7 +72,9 @@ public final class DemoCommand implements Callable<Integer> {
         Resources resources = new Resources();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("Stopping...");
             resources.close();
+            out.println("Stopped; temporary data deleted.");
             stopped.countDown();
         }, "lagwatch-demo-shutdown"));
         try {

@@ -57,10 +57,10 @@ public final class Monitor implements AutoCloseable {
     public static Monitor start(MonitorConfig config) {
         Monitor monitor = new Monitor(config);
         try {
-            monitor.ensureEventsTopic();
+            int partitions = monitor.ensureEventsTopic();
             monitor.metricsServer = new MetricsServer(config.metricsHost(), config.metricsPort(),
                     config.serviceName(), monitor.snapshots, monitor.stats, Clock.systemUTC());
-            monitor.startStreams();
+            monitor.startStreams(partitions);
             return monitor;
         } catch (RuntimeException e) {
             monitor.close();
@@ -68,19 +68,22 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
-    private void ensureEventsTopic() {
+    /** Creates the events topic if it is missing and returns its partition count. */
+    private int ensureEventsTopic() {
         Map<String, Object> adminConfig = new java.util.HashMap<>(config.kafkaProperties());
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-setup");
         String topic = config.eventsTopic();
-        try (Admin admin = Admin.create(adminConfig)) {
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+        Admin admin = Admin.create(adminConfig);
+        try {
             Set<String> existing = admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (existing.contains(topic)) {
                 TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
                         .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
                 log.info("Reading lifecycle events from topic {} ({} partitions)", topic,
                         description.partitions().size());
-                return;
+                return description.partitions().size();
             }
             NewTopic newTopic = new NewTopic(topic, Optional.of(config.eventsTopicPartitions()),
                     config.eventsTopicReplicationFactor() < 0 ? Optional.empty()
@@ -88,11 +91,14 @@ public final class Monitor implements AutoCloseable {
             try {
                 admin.createTopics(List.of(newTopic)).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 log.info("Created events topic {} with {} partitions", topic, config.eventsTopicPartitions());
+                return config.eventsTopicPartitions();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
                 log.info("Events topic {} was created concurrently; using it", topic);
+                return admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions().size();
             }
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not respond within "
@@ -103,11 +109,15 @@ public final class Monitor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while checking the events topic", e);
+        } finally {
+            // Requests still pending after a timeout are abandoned rather than waited for again.
+            admin.close(Duration.ZERO);
         }
     }
 
-    private void startStreams() {
-        Topology topology = LifecycleTopology.build(config.eventsTopic(), config.publishInterval(), snapshots, stats);
+    private void startStreams(int eventsPartitions) {
+        Topology topology = LifecycleTopology.build(config.eventsTopic(), eventsPartitions, config.publishInterval(),
+                snapshots, stats);
         streams = new KafkaStreams(topology, streamsProperties());
         streams.setUncaughtExceptionHandler(error -> {
             log.error("Stream thread failed; the monitor stops and its process should be restarted", error);

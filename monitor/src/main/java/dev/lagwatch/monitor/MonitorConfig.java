@@ -164,42 +164,42 @@ public record MonitorConfig(
             List<String> errors = new ArrayList<>();
 
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
-                errors.add("bootstrap servers are required (--bootstrap-servers host:port)");
+                errors.add("bootstrap servers (--bootstrap-servers) are required, for example kafka-1:9092");
             }
             if (eventsTopic == null || !TOPIC_NAME.matcher(eventsTopic).matches()) {
-                errors.add("events topic must be 1 to 249 characters from [a-zA-Z0-9._-], got '" + eventsTopic + "'");
+                errors.add("events topic (--events-topic) must be 1 to 249 characters from [a-zA-Z0-9._-], got '" + eventsTopic + "'");
             }
             if (eventsTopicPartitions < 1 || eventsTopicPartitions > 10_000) {
-                errors.add("events topic partitions must be between 1 and 10000, got " + eventsTopicPartitions);
+                errors.add("events topic partitions (--events-partitions) must be between 1 and 10000, got " + eventsTopicPartitions);
             }
             if (eventsTopicReplicationFactor == 0 || eventsTopicReplicationFactor < -1) {
-                errors.add("events topic replication factor must be -1 (broker default) or at least 1, got "
+                errors.add("events topic replication factor (--events-replication-factor) must be -1 (broker default) or at least 1, got "
                         + eventsTopicReplicationFactor);
             }
 
             if (applicationId == null || !TOPIC_NAME.matcher(applicationId).matches()) {
-                errors.add("application id must be 1 to 249 characters from [a-zA-Z0-9._-], got '" + applicationId + "'");
+                errors.add("application id (--application-id) must be 1 to 249 characters from [a-zA-Z0-9._-], got '" + applicationId + "'");
             }
             if (!StreamsConfig.EXACTLY_ONCE_V2.equals(processingGuarantee)
                     && !StreamsConfig.AT_LEAST_ONCE.equals(processingGuarantee)) {
-                errors.add("processing guarantee must be exactly_once_v2 or at_least_once, got '"
+                errors.add("processing guarantee (--processing-guarantee) must be exactly_once_v2 or at_least_once, got '"
                         + processingGuarantee + "'");
             }
             if (streamThreads < 1 || streamThreads > 64) {
-                errors.add("stream threads must be between 1 and 64, got " + streamThreads);
+                errors.add("stream threads (--stream-threads) must be between 1 and 64, got " + streamThreads);
             }
             if (publishInterval == null || publishInterval.toMillis() < 10 || publishInterval.toSeconds() > 60) {
-                errors.add("publish interval must be between 10 ms and 60 s, got " + publishInterval);
+                errors.add("publish interval (--publish-interval) must be between 10 ms and 60 s, got " + publishInterval);
             }
 
             if (metricsHost == null || metricsHost.isBlank()) {
-                errors.add("metrics host must be an address or host name, for example 0.0.0.0 or localhost");
+                errors.add("metrics host (--metrics-host) must be an address or host name, for example 0.0.0.0 or localhost");
             }
             if (metricsPort < 1 || metricsPort > 65_535) {
-                errors.add("metrics port must be between 1 and 65535, got " + metricsPort);
+                errors.add("metrics port (--metrics-port) must be between 1 and 65535, got " + metricsPort);
             }
             if (serviceName == null || serviceName.isBlank()) {
-                errors.add("service name must not be empty");
+                errors.add("service name (--service-name) must not be empty");
             }
 
             if (!errors.isEmpty()) {

@@ -32,14 +32,14 @@ class MonitorConfigTest {
 
         assertThatThrownBy(builder::build)
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("bootstrap servers are required")
-                .hasMessageContaining("events topic must be 1 to 249 characters from [a-zA-Z0-9._-], got 'events with spaces'")
-                .hasMessageContaining("events topic partitions must be between 1 and 10000, got 0")
-                .hasMessageContaining("replication factor must be -1 (broker default) or at least 1, got 0")
-                .hasMessageContaining("processing guarantee must be exactly_once_v2 or at_least_once, got 'exactly_once'")
-                .hasMessageContaining("stream threads must be between 1 and 64, got 0")
-                .hasMessageContaining("publish interval must be between 10 ms and 60 s, got PT0.001S")
-                .hasMessageContaining("metrics port must be between 1 and 65535, got 70000")
-                .hasMessageContaining("service name must not be empty");
+                .hasMessageContaining("bootstrap servers (--bootstrap-servers) are required")
+                .hasMessageContaining("events topic (--events-topic) must be 1 to 249 characters from [a-zA-Z0-9._-], got 'events with spaces'")
+                .hasMessageContaining("events topic partitions (--events-partitions) must be between 1 and 10000, got 0")
+                .hasMessageContaining("replication factor (--events-replication-factor) must be -1 (broker default) or at least 1, got 0")
+                .hasMessageContaining("processing guarantee (--processing-guarantee) must be exactly_once_v2 or at_least_once, got 'exactly_once'")
+                .hasMessageContaining("stream threads (--stream-threads) must be between 1 and 64, got 0")
+                .hasMessageContaining("publish interval (--publish-interval) must be between 10 ms and 60 s, got PT0.001S")
+                .hasMessageContaining("metrics port (--metrics-port) must be between 1 and 65535, got 70000")
+                .hasMessageContaining("service name (--service-name) must not be empty");
     }
 }

@@ -155,6 +155,60 @@ class MonitorIT {
     }
 
     @Test
+    void eventsOnAnyPartitionCountUnderOneSeries() throws Exception {
+        String queue = "it-misplaced";
+        String event = "{\"v\":1,\"type\":\"enqueued\",\"queue\":\"" + queue + "\",\"ts\":" + T0 + "}";
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                broker.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            // Correctly keyed, but on every partition, as producers with another partitioner place them.
+            for (int partition = 0; partition < 3; partition++) {
+                producer.send(new ProducerRecord<>(MonitorConfig.DEFAULT_EVENTS_TOPIC, partition, queue, event))
+                        .get(30, TimeUnit.SECONDS);
+            }
+            producer.send(new ProducerRecord<>(MonitorConfig.DEFAULT_EVENTS_TOPIC, queue, event)).get(30, TimeUnit.SECONDS);
+        }
+
+        await("all four events of " + queue + " are counted").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(Scrape.of(metricsPort)
+                        .value("messaging_messages_enqueued_total", "queue", queue)).isEqualTo(4));
+        // One owner: repeated scrapes never fall back to a partial count.
+        for (int i = 0; i < 10; i++) {
+            assertThat(Scrape.of(metricsPort).value("messaging_messages_enqueued_total", "queue", queue))
+                    .as("scrape %d", i).isEqualTo(4);
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    @Test
+    void kcatWithItsDefaultPartitionerIsCounted() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/kcat")),
+                "kcat is not installed (apt-get install kcat); .ci/run installs it");
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= 5; i++) {
+            String queue = "it-kcat-" + i;
+            lines.append(queue).append("|{\"v\":1,\"type\":\"enqueued\",\"queue\":\"").append(queue)
+                    .append("\",\"ts\":").append(T0).append(",\"id\":\"m-1\"}\n");
+        }
+
+        Process kcat = new ProcessBuilder("/usr/bin/kcat", "-b", broker.bootstrapServers(), "-t",
+                MonitorConfig.DEFAULT_EVENTS_TOPIC, "-P", "-K", "|").redirectErrorStream(true).start();
+        kcat.getOutputStream().write(lines.toString().getBytes(StandardCharsets.UTF_8));
+        kcat.getOutputStream().close();
+        assertThat(kcat.waitFor(30, TimeUnit.SECONDS)).as("kcat finishes").isTrue();
+        assertThat(kcat.exitValue()).as(new String(kcat.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isZero();
+
+        await("every queue written with kcat is counted").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> {
+                    Scrape scrape = Scrape.of(metricsPort);
+                    for (int i = 1; i <= 5; i++) {
+                        assertThat(scrape.value("messaging_messages_enqueued_total", "queue", "it-kcat-" + i))
+                                .as("it-kcat-%d", i).isEqualTo(1);
+                    }
+                });
+    }
+
+    @Test
     void scrapeCarriesServiceNameAndPassesPromtool() throws Exception {
         Scrape scrape = Scrape.of(metricsPort);
         assertThat(scrape.find("target_info")).singleElement()

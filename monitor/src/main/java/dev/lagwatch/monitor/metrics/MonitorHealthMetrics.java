@@ -27,7 +27,7 @@ public final class MonitorHealthMetrics implements AutoCloseable {
                 }));
         instruments.add(meter.counterBuilder(MetricNames.EVENTS_REKEYED)
                 .setUnit(MetricNames.UNIT_EVENTS)
-                .setDescription("Valid events whose record key was not their queue name, routed again by queue.")
+                .setDescription("Valid events routed again by queue because their record key or partition did not match it.")
                 .buildWithCallback(m -> m.record(stats.rekeyed())));
         instruments.add(meter.gaugeBuilder(MetricNames.QUEUES_OWNED)
                 .ofLongs()

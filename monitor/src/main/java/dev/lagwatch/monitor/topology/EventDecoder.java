@@ -3,6 +3,8 @@ package dev.lagwatch.monitor.topology;
 import dev.lagwatch.client.event.EventCodec;
 import dev.lagwatch.client.event.InvalidEventException;
 import dev.lagwatch.client.event.LifecycleEvent;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -12,6 +14,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Parses raw records into events. Invalid records are counted by reason and logged at most once a
  * minute per reason. They never stop the topology, and the events around them are processed as usual.
+ *
+ * <p>A valid event keeps its record key only when the record sits where the Java client would have
+ * put it: key equal to the queue name, on the partition Kafka's default partitioner picks for that
+ * key. Any other event is forwarded with a null key, which sends it through the repartition topic.
+ * Producers with another partitioner (kcat's default, for example) thus never split a queue's state
+ * across two tasks.
  */
 final class EventDecoder implements Processor<String, byte[], String, LifecycleEvent> {
 
@@ -19,11 +27,13 @@ final class EventDecoder implements Processor<String, byte[], String, LifecycleE
     private static final long LOG_INTERVAL_MILLIS = 60_000;
 
     private final EventCodec codec = new EventCodec();
+    private final int eventsPartitions;
     private final MonitorStats stats;
     private final long[] lastLoggedAt = new long[InvalidEventException.Reason.values().length];
     private ProcessorContext<String, LifecycleEvent> context;
 
-    EventDecoder(MonitorStats stats) {
+    EventDecoder(int eventsPartitions, MonitorStats stats) {
+        this.eventsPartitions = eventsPartitions;
         this.stats = stats;
         java.util.Arrays.fill(lastLoggedAt, Long.MIN_VALUE / 2);
     }
@@ -44,7 +54,24 @@ final class EventDecoder implements Processor<String, byte[], String, LifecycleE
             logInvalid(e);
             return;
         }
-        context.forward(record.withValue(event));
+        if (isPlacedByQueue(record.key(), event.queue())) {
+            context.forward(record.withValue(event));
+        } else {
+            context.forward(record.<String>withKey(null).withValue(event));
+        }
+    }
+
+    private boolean isPlacedByQueue(String key, String queue) {
+        if (!queue.equals(key)) {
+            return false;
+        }
+        int partition = context.recordMetadata().map(metadata -> metadata.partition()).orElse(-1);
+        return partition == partitionOf(queue, eventsPartitions);
+    }
+
+    /** The partition that Kafka's default partitioner, and so a Streams repartition topic, picks for a queue. */
+    static int partitionOf(String queue, int partitions) {
+        return Utils.toPositive(Utils.murmur2(queue.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     private void logInvalid(InvalidEventException e) {

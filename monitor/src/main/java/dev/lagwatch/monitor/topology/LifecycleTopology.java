@@ -25,13 +25,14 @@ import org.apache.kafka.streams.state.Stores;
  * The monitor's Kafka Streams topology:
  *
  * <pre>
- * events topic ─► decode (invalid: counted, skipped) ─┬─ key == queue ──────────────────────────┬─► aggregate per queue
- *                                                     └─ other key ─► repartition by queue ─────┘      (store: queue-aggregates)
+ * events topic ─► decode (invalid: counted, skipped) ─┬─ placed by queue ───────────────────────┬─► aggregate per queue
+ *                                                     └─ placed otherwise ─► repartition by queue ┘    (store: queue-aggregates)
  * </pre>
  *
  * Clients key every event by its queue, so each queue's events share one partition and one task
- * owns its state. Events whose key differs (hand-written with {@code kcat} and no key, say) are
- * routed again by queue through a repartition topic instead of splitting a queue across tasks.
+ * owns its state. Events with another key, or on another partition than Kafka's default
+ * partitioner picks for their queue ({@code kcat} with its default partitioner, say), are routed
+ * again by queue through a repartition topic instead of splitting a queue across tasks.
  */
 public final class LifecycleTopology {
 
@@ -46,12 +47,13 @@ public final class LifecycleTopology {
      * Builds the topology.
      *
      * @param eventsTopic topic of lifecycle events
+     * @param eventsPartitions partitions of the events topic
      * @param publishInterval how often changed queues are published to {@code snapshots}
      * @param snapshots where the aggregator publishes per-queue snapshots
      * @param stats the monitor's counters of consumed and invalid events
      */
-    public static Topology build(String eventsTopic, Duration publishInterval, QueueSnapshots snapshots,
-            MonitorStats stats) {
+    public static Topology build(String eventsTopic, int eventsPartitions, Duration publishInterval,
+            QueueSnapshots snapshots, MonitorStats stats) {
         StreamsBuilder builder = new StreamsBuilder();
         StoreBuilder<KeyValueStore<String, QueueState>> store = Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(STORE_NAME), Serdes.String(), new QueueStateSerde())
@@ -65,7 +67,7 @@ public final class LifecycleTopology {
                 .stream(eventsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray())
                         .withTimestampExtractor(new WallclockTimestampExtractor())
                         .withName("events-source"))
-                .process(() -> new EventDecoder(stats), Named.as("decode"));
+                .process(() -> new EventDecoder(eventsPartitions, stats), Named.as("decode"));
 
         Map<String, KStream<String, LifecycleEvent>> branches = events
                 .split(Named.as("key-"))

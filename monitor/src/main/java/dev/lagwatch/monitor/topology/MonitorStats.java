@@ -42,7 +42,7 @@ public final class MonitorStats {
         return counts;
     }
 
-    /** Valid events whose record key was not their queue name, routed again by queue. */
+    /** Valid events routed again by queue because their record key or partition did not match it. */
     public long rekeyed() {
         return rekeyed.sum();
     }

@@ -78,7 +78,7 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, Void, V
     // Prometheus reads as a counter reset.
     private void publishChanged(long nowMillis) {
         for (String queue : changed) {
-            snapshots.publish(QueueSnapshot.of(queue, states.get(queue), nowMillis));
+            snapshots.publish(context.taskId(), QueueSnapshot.of(queue, states.get(queue), nowMillis));
         }
         changed.clear();
     }
@@ -86,7 +86,7 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, Void, V
     @Override
     public void close() {
         for (String queue : states.keySet()) {
-            snapshots.remove(queue);
+            snapshots.remove(context.taskId(), queue);
         }
         states.clear();
         changed.clear();

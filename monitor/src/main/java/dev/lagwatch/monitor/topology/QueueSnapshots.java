@@ -3,6 +3,10 @@ package dev.lagwatch.monitor.topology;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.streams.processor.TaskId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The latest published snapshot of every queue this monitor instance owns. The topology's stream
@@ -11,14 +15,41 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class QueueSnapshots {
 
-    private final ConcurrentHashMap<String, QueueSnapshot> byQueue = new ConcurrentHashMap<>();
+    private static final Logger log = LoggerFactory.getLogger(QueueSnapshots.class);
+    private static final long CONFLICT_LOG_INTERVAL_MILLIS = 60_000;
 
-    void publish(QueueSnapshot snapshot) {
+    private final ConcurrentHashMap<String, QueueSnapshot> byQueue = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TaskId> owners = new ConcurrentHashMap<>();
+    private final AtomicLong lastConflictLoggedAt = new AtomicLong(Long.MIN_VALUE / 2);
+
+    /**
+     * Publishes the snapshot of a queue owned by {@code task}. Each queue should have one owner;
+     * a second one means the queue's events reached two partitions, and the series would jump
+     * between two sets of counts, so it is logged.
+     */
+    void publish(TaskId task, QueueSnapshot snapshot) {
+        TaskId previous = owners.put(snapshot.queue(), task);
+        if (previous != null && !previous.equals(task)) {
+            logConflict(snapshot.queue(), previous, task);
+        }
         byQueue.put(snapshot.queue(), snapshot);
     }
 
-    void remove(String queue) {
-        byQueue.remove(queue);
+    /** Withdraws a queue, unless another task has published it since. */
+    void remove(TaskId task, String queue) {
+        if (owners.remove(queue, task)) {
+            byQueue.remove(queue);
+        }
+    }
+
+    private void logConflict(String queue, TaskId previous, TaskId current) {
+        long now = System.currentTimeMillis();
+        long last = lastConflictLoggedAt.get();
+        if (now - last >= CONFLICT_LOG_INTERVAL_MILLIS && lastConflictLoggedAt.compareAndSet(last, now)) {
+            log.warn("Queue {} is aggregated by two stream tasks ({} and {}), so its series mix two sets of counts."
+                    + " This happens when partitions are added to the events topic while the monitor runs;"
+                    + " restart the monitor", queue, previous, current);
+        }
     }
 
     /** Returns a live, unmodifiable view of the current snapshots. */

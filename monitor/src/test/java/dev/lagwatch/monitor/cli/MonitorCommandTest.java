@@ -34,8 +34,8 @@ class MonitorCommandTest {
 
         assertThat(exitCode).isEqualTo(CommandLine.ExitCode.USAGE);
         String output = errors.toString(StandardCharsets.UTF_8);
-        assertThat(output).contains("metrics port must be between 1 and 65535, got 0");
-        assertThat(output).contains("processing guarantee must be exactly_once_v2 or at_least_once, got 'maybe'");
+        assertThat(output).contains("metrics port (--metrics-port) must be between 1 and 65535, got 0");
+        assertThat(output).contains("processing guarantee (--processing-guarantee) must be exactly_once_v2 or at_least_once, got 'maybe'");
     }
 
     @Test
