@@ -101,9 +101,11 @@ public final class Monitor implements AutoCloseable {
                         .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions().size();
             }
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not respond within "
-                    + ADMIN_TIMEOUT.toSeconds() + " s; check --bootstrap-servers and the security properties", e);
+            throw unreachable(e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(e.getCause());
+            }
             throw new IllegalStateException("Failed to check or create the events topic " + topic + " on "
                     + config.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -113,6 +115,11 @@ public final class Monitor implements AutoCloseable {
             // Requests still pending after a timeout are abandoned rather than waited for again.
             admin.close(Duration.ZERO);
         }
+    }
+
+    private IllegalStateException unreachable(Throwable cause) {
+        return new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not respond within "
+                + ADMIN_TIMEOUT.toSeconds() + " s; check --bootstrap-servers and the security properties", cause);
     }
 
     private void startStreams(int eventsPartitions) {
