@@ -9,6 +9,7 @@ import dev.lagwatch.sim.Ledger;
 import dev.lagwatch.sim.LedgerFile;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -76,6 +77,11 @@ public final class ConsumerSimCommand implements Callable<Integer> {
     @Option(names = "--ledger", paramLabel = "FILE", description = "Write the ground-truth ledger as JSON to FILE on exit.")
     Path ledgerFile;
 
+    @Option(names = "--duration", description = "Stop after this long, e.g. 2m (default: run until interrupted).")
+    String duration;
+
+    private Duration runFor;
+
     @Override
     public Integer call() throws Exception {
         ConsumerBehaviour behaviour;
@@ -83,6 +89,7 @@ public final class ConsumerSimCommand implements Callable<Integer> {
         try {
             behaviour = behaviour();
             kafkaProperties = kafka.kafkaProperties();
+            runFor = duration == null ? null : Durations.parse(duration);
         } catch (IllegalArgumentException e) {
             System.err.println("Invalid option: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
@@ -99,14 +106,22 @@ public final class ConsumerSimCommand implements Callable<Integer> {
             return 1;
         }
         AtomicBoolean stopped = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable stop = () -> {
             if (stopped.compareAndSet(false, true)) {
                 simulator.close();
                 recorder.close();
                 LedgerFile.write(ledger, ledgerFile);
             }
-        }, "consumer-sim-shutdown"));
-        Thread.currentThread().join();
+        };
+        Thread hook = new Thread(stop, "consumer-sim-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (runFor == null) {
+            Thread.currentThread().join();
+        } else {
+            Thread.sleep(runFor.toMillis());
+            stop.run();
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
         return 0;
     }
 

@@ -61,6 +61,12 @@ public final class ProducerSimCommand implements Callable<Integer> {
     @Option(names = "--ledger", paramLabel = "FILE", description = "Write the ground-truth ledger as JSON to FILE on exit.")
     Path ledgerFile;
 
+    @Option(names = "--duration", description = "Stop after this long, e.g. 2m, even if --count is not reached"
+            + " (default: run until --count, or until interrupted).")
+    String duration;
+
+    private Duration runFor;
+
     @Override
     public Integer call() throws Exception {
         List<QueueLoad> loads;
@@ -68,6 +74,7 @@ public final class ProducerSimCommand implements Callable<Integer> {
         try {
             loads = loads();
             kafkaProperties = kafka.kafkaProperties();
+            runFor = duration == null ? null : Durations.parse(duration);
         } catch (IllegalArgumentException e) {
             System.err.println("Invalid option: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
@@ -91,13 +98,14 @@ public final class ProducerSimCommand implements Callable<Integer> {
                 LedgerFile.write(ledger, ledgerFile);
             }
         };
-        Runtime.getRuntime().addShutdownHook(new Thread(stop, "producer-sim-shutdown"));
-        if (count > 0) {
-            simulator.awaitCompletion(Duration.ofDays(365));
-            stop.run();
-        } else {
+        Thread hook = new Thread(stop, "producer-sim-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (count == 0 && runFor == null) {
             Thread.currentThread().join();
         }
+        simulator.awaitCompletion(runFor == null ? Duration.ofDays(365) : runFor);
+        stop.run();
+        Runtime.getRuntime().removeShutdownHook(hook);
         return 0;
     }
 
