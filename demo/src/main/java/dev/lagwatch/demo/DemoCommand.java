@@ -4,7 +4,7 @@ import dev.lagwatch.monitor.Monitor;
 import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.embedded.TemporaryDirectories;
-import dev.lagwatch.sim.Durations;
+import dev.lagwatch.client.internal.Durations;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

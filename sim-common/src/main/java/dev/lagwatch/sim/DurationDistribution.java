@@ -1,5 +1,6 @@
 package dev.lagwatch.sim;
 
+import dev.lagwatch.client.internal.Durations;
 import java.time.Duration;
 import java.util.Random;
 

@@ -112,7 +112,6 @@ public final class QueueLedger {
         report.put("failed", failed);
         report.put("retries", retries);
         report.put("final_failures", finalFailures);
-        report.put("unfinished", enqueued - completed - finalFailures);
         report.put("processing_ms", processingMillis.toArray());
         report.put("wait_ms", waitMillis.toArray());
         report.put("end_to_end_ms", endToEndMillis.toArray());

@@ -1,5 +1,7 @@
 package dev.lagwatch.sim;
 
+import dev.lagwatch.client.internal.Durations;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

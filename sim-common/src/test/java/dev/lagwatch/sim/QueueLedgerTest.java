@@ -50,7 +50,7 @@ class QueueLedgerTest {
         JsonNode orders = new ObjectMapper().readTree(file.toFile()).path("queues").path("orders");
         assertThat(orders.path("enqueued").asLong()).isEqualTo(1);
         assertThat(orders.path("failed").path("RateLimitError").asLong()).isEqualTo(1);
-        assertThat(orders.path("unfinished").asLong()).isZero();
+        assertThat(orders.path("final_failures").asLong()).isEqualTo(1);
         assertThat(orders.path("end_to_end_ms").get(0).asLong()).isEqualTo(9);
     }
 }

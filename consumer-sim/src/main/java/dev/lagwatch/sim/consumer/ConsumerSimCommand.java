@@ -2,7 +2,7 @@ package dev.lagwatch.sim.consumer;
 
 import dev.lagwatch.client.LifecycleRecorder;
 import dev.lagwatch.sim.DurationDistribution;
-import dev.lagwatch.sim.Durations;
+import dev.lagwatch.client.internal.Durations;
 import dev.lagwatch.sim.FailureMix;
 import dev.lagwatch.sim.KafkaOptions;
 import dev.lagwatch.sim.Ledger;

@@ -1,6 +1,7 @@
 package dev.lagwatch.monitor.cli;
 
 import dev.lagwatch.client.ClientProperties;
+import dev.lagwatch.client.internal.Durations;
 import dev.lagwatch.monitor.Monitor;
 import dev.lagwatch.monitor.MonitorConfig;
 import java.nio.file.Path;
@@ -56,8 +57,8 @@ public final class MonitorCommand implements Callable<Integer> {
             description = "Stream threads of this instance (default: ${DEFAULT-VALUE}).")
     int streamThreads;
 
-    @Option(names = "--publish-interval", defaultValue = "PT0.25S",
-            description = "How often changed queues are published to /metrics, ISO-8601 duration"
+    @Option(names = "--publish-interval", defaultValue = "250ms", converter = DurationConverter.class,
+            description = "How often changed queues are published to /metrics, e.g. 250ms or 1s"
                     + " (default: ${DEFAULT-VALUE}).")
     Duration publishInterval;
 
@@ -129,6 +130,18 @@ public final class MonitorCommand implements Callable<Integer> {
                 .serviceName(serviceName)
                 .kafkaProperties(properties)
                 .build();
+    }
+
+    /** Reads durations the way every lagwatch command does: {@code 250ms}, {@code 1s}, {@code 2m}. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     public static void main(String[] args) {

@@ -62,6 +62,24 @@ class MonitorCommandTest {
     }
 
     @Test
+    void publishIntervalTakesUnitSuffixes() {
+        MonitorCommand command = new MonitorCommand();
+        new CommandLine(command).parseArgs("--bootstrap-servers", "kafka:9092", "--publish-interval", "500ms");
+
+        assertThat(command.toConfig().publishInterval()).isEqualTo(java.time.Duration.ofMillis(500));
+    }
+
+    @Test
+    void invalidPublishIntervalNamesTheForm() {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+        int exitCode = execute(errors, "--bootstrap-servers", "kafka:9092", "--publish-interval", "soon");
+
+        assertThat(exitCode).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("invalid duration 'soon'");
+    }
+
+    @Test
     void unreadableCommandConfigIsAUsageError(@TempDir Path directory) {
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
 

@@ -1,7 +1,7 @@
 package dev.lagwatch.sim.producer;
 
 import dev.lagwatch.client.LifecycleRecorder;
-import dev.lagwatch.sim.Durations;
+import dev.lagwatch.client.internal.Durations;
 import dev.lagwatch.sim.KafkaOptions;
 import dev.lagwatch.sim.Ledger;
 import dev.lagwatch.sim.LedgerFile;

@@ -1,10 +1,14 @@
-package dev.lagwatch.sim;
+package dev.lagwatch.client.internal;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses durations written as a number and a unit: {@code 250ms}, {@code 1.5s}, {@code 2m}. */
+/**
+ * Parses durations written as a number and a unit ({@code 250ms}, {@code 1.5s}, {@code 2m},
+ * {@code 1h}), the form every lagwatch command line accepts. ISO-8601 ({@code PT0.25S}) is
+ * accepted too.
+ */
 public final class Durations {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
@@ -18,7 +22,15 @@ public final class Durations {
      * @throws IllegalArgumentException naming the text and the expected form
      */
     public static Duration parse(String text) {
-        Matcher matcher = DURATION.matcher(text == null ? "" : text.trim());
+        String trimmed = text == null ? "" : text.trim();
+        if (trimmed.startsWith("PT") || trimmed.startsWith("pt")) {
+            try {
+                return Duration.parse(trimmed);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("invalid duration '" + text + "': " + e.getMessage(), e);
+            }
+        }
+        Matcher matcher = DURATION.matcher(trimmed);
         if (!matcher.matches()) {
             throw new IllegalArgumentException("invalid duration '" + text
                     + "': expected a number and a unit of ms, s, m or h, for example 250ms or 1.5s");
