@@ -3,8 +3,12 @@ package dev.lagwatch.client;
 /**
  * Records the events of one consumer instance on one queue: attempts and heartbeats, tagged with
  * the consumer group and instance id given to {@link LifecycleRecorder#consumer}. Thread-safe.
+ *
+ * <p>While it is open, the recorder sends a heartbeat for it at the configured heartbeat interval,
+ * starting at once, so the monitor knows the consumer is alive and how much it can process.
+ * {@link #close()} sends a closing heartbeat, after which the monitor stops counting the consumer.
  */
-public interface ConsumerRecorder {
+public interface ConsumerRecorder extends AutoCloseable {
 
     /**
      * Records that processing of a message starts now.
@@ -31,6 +35,10 @@ public interface ConsumerRecorder {
 
     /** Records a heartbeat of a consumer that can process {@code capacity} messages at once. */
     void heartbeat(int capacity);
+
+    /** Stops the automatic heartbeats and records that this consumer is closing. Idempotent. */
+    @Override
+    void close();
 
     String queue();
 

@@ -45,8 +45,19 @@ public interface LifecycleRecorder extends AutoCloseable {
     /** Records that a message was enqueued at {@code enqueuedAt}, epoch milliseconds. */
     void enqueued(String queue, String messageId, long enqueuedAt);
 
-    /** Returns a recorder for the attempts and heartbeats of one consumer instance on {@code queue}. */
-    ConsumerRecorder consumer(String queue, String group, String consumerId);
+    /**
+     * Opens a recorder for the attempts and heartbeats of one consumer instance on {@code queue}
+     * that processes one message at a time. Close it when the consumer stops.
+     */
+    default ConsumerRecorder consumer(String queue, String group, String consumerId) {
+        return consumer(queue, group, consumerId, 1);
+    }
+
+    /**
+     * Opens a recorder for a consumer instance that can process {@code capacity} messages at once;
+     * its heartbeats carry the capacity. Close it when the consumer stops.
+     */
+    ConsumerRecorder consumer(String queue, String group, String consumerId, int capacity);
 
     /** Records a prepared event as it is, after the same validation as the other methods. */
     void record(LifecycleEvent event);
@@ -74,6 +85,7 @@ public interface LifecycleRecorder extends AutoCloseable {
         private String topic = DEFAULT_TOPIC;
         private int bufferCapacity = 10_000;
         private Duration closeTimeout = Duration.ofSeconds(5);
+        private Duration heartbeatInterval = Duration.ofSeconds(5);
         private ErrorClassifier classifier = ErrorClassifier.defaults();
         private Clock clock = Clock.systemUTC();
         private final Map<String, Object> producerProperties = new HashMap<>();
@@ -102,6 +114,15 @@ public interface LifecycleRecorder extends AutoCloseable {
         /** How long {@link LifecycleRecorder#close()} waits to flush buffered events. Default 5 s. */
         public Builder closeTimeout(Duration closeTimeout) {
             this.closeTimeout = closeTimeout;
+            return this;
+        }
+
+        /**
+         * How often each open {@link ConsumerRecorder} sends a heartbeat; zero turns the automatic
+         * heartbeats off. Default 5 s. The monitor's liveness timeout should be a few intervals.
+         */
+        public Builder heartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
             return this;
         }
 
@@ -153,6 +174,10 @@ public interface LifecycleRecorder extends AutoCloseable {
             if (closeTimeout == null || closeTimeout.isNegative()) {
                 errors.add("closeTimeout must be zero or positive, got " + closeTimeout);
             }
+            if (heartbeatInterval == null || heartbeatInterval.isNegative()
+                    || (!heartbeatInterval.isZero() && heartbeatInterval.toMillis() < 100)) {
+                errors.add("heartbeatInterval must be zero (off) or at least 100 ms, got " + heartbeatInterval);
+            }
             if (classifier == null) {
                 errors.add("classifier must not be null; use ErrorClassifier.defaults() for the built-in mapping");
             }
@@ -169,7 +194,7 @@ public interface LifecycleRecorder extends AutoCloseable {
                 throw new IllegalArgumentException("Invalid lagwatch recorder configuration: " + String.join("; ", errors));
             }
             return new KafkaLifecycleRecorder(bootstrapServers, topic, bufferCapacity, closeTimeout,
-                    classifier, clock, Map.copyOf(producerProperties));
+                    heartbeatInterval, classifier, clock, Map.copyOf(producerProperties));
         }
 
         private static String quote(String value) {

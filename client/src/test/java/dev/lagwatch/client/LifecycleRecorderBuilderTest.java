@@ -13,6 +13,7 @@ class LifecycleRecorderBuilderTest {
                 .topic("bad topic!")
                 .bufferCapacity(0)
                 .closeTimeout(Duration.ofSeconds(-1))
+                .heartbeatInterval(Duration.ofMillis(10))
                 .classifier(null)
                 .producerProperty("value.serializer", "org.example.Json");
 
@@ -23,6 +24,7 @@ class LifecycleRecorderBuilderTest {
                 .hasMessageContaining("\"bad topic!\"")
                 .hasMessageContaining("bufferCapacity must be between 1 and 10000000, got 0")
                 .hasMessageContaining("closeTimeout must be zero or positive, got PT-1S")
+                .hasMessageContaining("heartbeatInterval must be zero (off) or at least 100 ms, got PT0.01S")
                 .hasMessageContaining("classifier must not be null")
                 .hasMessageContaining("producer property value.serializer cannot be set");
     }

@@ -24,8 +24,6 @@ public final class DemoScenario {
     public static final String BACKLOGGED = "emails";
     public static final String FAILING = "payments";
 
-    private static final Duration HEARTBEAT = Duration.ofSeconds(5);
-
     private DemoScenario() {
     }
 
@@ -41,18 +39,18 @@ public final class DemoScenario {
                         messagesPerQueue),
                         "order-service",
                         new ConsumerBehaviour(DurationDistribution.parse("lognormal:20ms:0.4"),
-                                FailureMix.parse("TimeoutError=0.005"), 3, Duration.ofMillis(100), 2, HEARTBEAT)),
+                                FailureMix.parse("TimeoutError=0.005"), 3, Duration.ofMillis(100), 2)),
                 // 12 messages/s against one consumer of ~150 ms (about 6.5/s): the backlog grows by ~5/s.
                 new QueueSpec(QueueLoad.steady(BACKLOGGED, 12, messagesPerQueue),
                         "mailer",
                         new ConsumerBehaviour(DurationDistribution.parse("lognormal:150ms:0.3"), FailureMix.none(), 3,
-                                Duration.ofMillis(100), 1, HEARTBEAT)),
+                                Duration.ofMillis(100), 1)),
                 // 10 messages/s; one attempt in five fails, most are retried up to three attempts.
                 new QueueSpec(QueueLoad.steady(FAILING, 10, messagesPerQueue),
                         "payment-service",
                         new ConsumerBehaviour(DurationDistribution.parse("lognormal:40ms:0.6"),
                                 FailureMix.parse("TimeoutError=0.08,ConnectionError=0.05,RateLimitError=0.04,"
                                         + "ValidationError=0.03"),
-                                3, Duration.ofMillis(250), 2, HEARTBEAT)));
+                                3, Duration.ofMillis(250), 2)));
     }
 }

@@ -44,12 +44,11 @@ public final class KafkaOptions {
         return merged;
     }
 
-    /** Builds the recorder a simulator sends its lifecycle events with. */
-    public LifecycleRecorder newRecorder(Map<String, String> mergedKafkaProperties) {
+    /** Starts the builder of the recorder a simulator sends its lifecycle events with. */
+    public LifecycleRecorder.Builder recorderBuilder(Map<String, String> mergedKafkaProperties) {
         return LifecycleRecorder.builder()
                 .bootstrapServers(bootstrapServers)
                 .topic(eventsTopic)
-                .producerProperties(mergedKafkaProperties)
-                .build();
+                .producerProperties(mergedKafkaProperties);
     }
 }

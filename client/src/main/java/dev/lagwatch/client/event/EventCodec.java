@@ -32,6 +32,7 @@ public final class EventCodec {
     static final String ERROR_TYPE = "error_type";
     static final String RETRY = "retry";
     static final String CAPACITY = "capacity";
+    static final String CLOSING = "closing";
 
     private final JsonFactory factory = JsonFactory.builder().build();
 
@@ -65,6 +66,9 @@ public final class EventCodec {
             }
             if (event.capacity() > 0) {
                 json.writeNumberField(CAPACITY, event.capacity());
+            }
+            if (event.closing()) {
+                json.writeBooleanField(CLOSING, true);
             }
             json.writeEndObject();
             json.flush();
@@ -128,6 +132,7 @@ public final class EventCodec {
         private String errorType;
         private Boolean retry;
         private Long capacity;
+        private Boolean closing;
 
         void read(String name, JsonToken token, JsonParser parser) throws IOException, InvalidEventException {
             switch (name) {
@@ -145,6 +150,7 @@ public final class EventCodec {
                 case ERROR_TYPE -> errorType = readString(name, token, parser);
                 case RETRY -> retry = readBoolean(name, token);
                 case CAPACITY -> capacity = readLong(name, token, parser);
+                case CLOSING -> closing = readBoolean(name, token);
                 default -> parser.skipChildren();
             }
         }
@@ -216,6 +222,9 @@ public final class EventCodec {
                 case STARTED:
                     return LifecycleEvent.started(queue, group, consumer, id, attemptNumber, timestamp, available);
                 case HEARTBEAT:
+                    if (Boolean.TRUE.equals(closing)) {
+                        return LifecycleEvent.closing(queue, group, consumer, timestamp);
+                    }
                     return LifecycleEvent.heartbeat(queue, group, consumer, timestamp, checkCapacity());
                 case COMPLETED:
                     return LifecycleEvent.completed(queue, group, consumer, id, attemptNumber, timestamp,

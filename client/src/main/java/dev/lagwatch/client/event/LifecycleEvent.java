@@ -17,6 +17,7 @@ package dev.lagwatch.client.event;
  * @param errorCategory category of a failed attempt, otherwise {@code null}
  * @param retry whether a failed message will be delivered again
  * @param capacity messages a consumer can process at once (heartbeats); 0 when absent
+ * @param closing on a heartbeat, whether the consumer is closing and should count as gone at once
  */
 public record LifecycleEvent(
         EventType type,
@@ -31,7 +32,8 @@ public record LifecycleEvent(
         long startedAt,
         ErrorCategory errorCategory,
         boolean retry,
-        int capacity) {
+        int capacity,
+        boolean closing) {
 
     /** Contract version written in the {@code v} field. */
     public static final int VERSION = 1;
@@ -44,32 +46,38 @@ public record LifecycleEvent(
 
     public static LifecycleEvent enqueued(String queue, String id, long ts) {
         return new LifecycleEvent(EventType.ENQUEUED, queue, ts, id, null, null, 0,
-                NOT_SET, NOT_SET, NOT_SET, null, false, 0);
+                NOT_SET, NOT_SET, NOT_SET, null, false, 0, false);
     }
 
     public static LifecycleEvent started(String queue, String group, String consumer, String id,
             int attempt, long ts, long availableAt) {
         return new LifecycleEvent(EventType.STARTED, queue, ts, id, group, consumer, attempt,
-                NOT_SET, availableAt, NOT_SET, null, false, 0);
+                NOT_SET, availableAt, NOT_SET, null, false, 0, false);
     }
 
     public static LifecycleEvent completed(String queue, String group, String consumer, String id,
             int attempt, long ts, long enqueuedAt, long availableAt, long startedAt) {
         return new LifecycleEvent(EventType.COMPLETED, queue, ts, id, group, consumer, attempt,
-                enqueuedAt, availableAt, startedAt, null, false, 0);
+                enqueuedAt, availableAt, startedAt, null, false, 0, false);
     }
 
     public static LifecycleEvent failed(String queue, String group, String consumer, String id,
             int attempt, long ts, long enqueuedAt, long availableAt, long startedAt,
             ErrorCategory errorCategory, boolean retry) {
         return new LifecycleEvent(EventType.FAILED, queue, ts, id, group, consumer, attempt,
-                enqueuedAt, availableAt, startedAt, errorCategory, retry, 0);
+                enqueuedAt, availableAt, startedAt, errorCategory, retry, 0, false);
     }
 
     public static LifecycleEvent heartbeat(String queue, String group, String consumer, long ts,
             int capacity) {
         return new LifecycleEvent(EventType.HEARTBEAT, queue, ts, null, group, consumer, 0,
-                NOT_SET, NOT_SET, NOT_SET, null, false, capacity);
+                NOT_SET, NOT_SET, NOT_SET, null, false, capacity, false);
+    }
+
+    /** A heartbeat saying that the consumer is closing, so that it stops counting as alive at once. */
+    public static LifecycleEvent closing(String queue, String group, String consumer, long ts) {
+        return new LifecycleEvent(EventType.HEARTBEAT, queue, ts, null, group, consumer, 0,
+                NOT_SET, NOT_SET, NOT_SET, null, false, 0, true);
     }
 
     /** When this attempt became available: {@code availableAt} if set, else {@code enqueuedAt}. */

@@ -18,8 +18,13 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -65,9 +70,11 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
     private volatile boolean closed;
     private volatile boolean emitterStopRequested;
     private final Object closeLock = new Object();
+    private final Set<Consumer> openConsumers = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService heartbeats;
 
     public KafkaLifecycleRecorder(String bootstrapServers, String topic, int bufferCapacity, Duration closeTimeout,
-            ErrorClassifier classifier, Clock clock, Map<String, Object> producerProperties) {
+            Duration heartbeatInterval, ErrorClassifier classifier, Clock clock, Map<String, Object> producerProperties) {
         this.topic = topic;
         this.closeTimeout = closeTimeout;
         this.classifier = classifier;
@@ -81,7 +88,9 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
         this.emitter = new Thread(this::runEmitter, "lagwatch-recorder-emitter");
         this.emitter.setDaemon(true);
         this.emitter.start();
-        log.info("lagwatch recorder started: topic {}, buffer capacity {}", topic, bufferCapacity);
+        this.heartbeats = heartbeatInterval.isZero() ? null : startHeartbeats(heartbeatInterval);
+        log.info("lagwatch recorder started: topic {}, buffer capacity {}, heartbeat interval {}", topic,
+                bufferCapacity, heartbeatInterval);
     }
 
     private static Producer<byte[], byte[]> createProducer(String bootstrapServers, Map<String, Object> overrides) {
@@ -115,8 +124,31 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
     }
 
     @Override
-    public ConsumerRecorder consumer(String queue, String group, String consumerId) {
-        return new Consumer(queue, group, consumerId);
+    public ConsumerRecorder consumer(String queue, String group, String consumerId, int capacity) {
+        Consumer consumer = new Consumer(queue, group, consumerId, capacity);
+        if (heartbeats != null && !closed) {
+            openConsumers.add(consumer);
+            consumer.heartbeat(capacity);
+        }
+        return consumer;
+    }
+
+    private ScheduledExecutorService startHeartbeats(Duration interval) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "lagwatch-recorder-heartbeats");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long millis = interval.toMillis();
+        scheduler.scheduleAtFixedRate(this::sendHeartbeats, millis, millis, TimeUnit.MILLISECONDS);
+        return scheduler;
+    }
+
+    private void sendHeartbeats() {
+        // Recording never throws, so one consumer cannot stop the others' heartbeats.
+        for (Consumer consumer : openConsumers) {
+            consumer.heartbeat(consumer.capacity);
+        }
     }
 
     @Override
@@ -159,7 +191,7 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
             if (type != EventType.HEARTBEAT && event.attempt() < 1) {
                 return DropReason.INVALID_ARGUMENT;
             }
-            if (type == EventType.HEARTBEAT && event.capacity() < 1) {
+            if (type == EventType.HEARTBEAT && event.capacity() < 1 && !event.closing()) {
                 return DropReason.INVALID_ARGUMENT;
             }
         }
@@ -242,6 +274,13 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
                 return;
             }
             long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+            if (heartbeats != null) {
+                heartbeats.shutdownNow();
+            }
+            // Consumers still open when the application stops count as gone at once, not after a timeout.
+            for (Consumer consumer : openConsumers) {
+                consumer.close();
+            }
             closed = true;
             while (callsInProgress.get() > 0) {
                 Thread.onSpinWait();
@@ -299,11 +338,22 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
         private final String queue;
         private final String group;
         private final String consumerId;
+        private final int capacity;
+        private final AtomicBoolean consumerClosed = new AtomicBoolean();
 
-        Consumer(String queue, String group, String consumerId) {
+        Consumer(String queue, String group, String consumerId, int capacity) {
             this.queue = queue;
             this.group = group;
             this.consumerId = consumerId;
+            this.capacity = capacity;
+        }
+
+        @Override
+        public void close() {
+            if (consumerClosed.compareAndSet(false, true)) {
+                openConsumers.remove(this);
+                record(LifecycleEvent.closing(queue, group, consumerId, clock.millis()));
+            }
         }
 
         @Override

@@ -29,7 +29,8 @@ class EventCodecTest {
                 LifecycleEvent.failed("orders", "billing", "billing-1", "m-1", 1, 1_700_000_001_000L,
                         1_700_000_000_000L, LifecycleEvent.NOT_SET, 1_700_000_000_500L, ErrorCategory.VALIDATION,
                         false),
-                LifecycleEvent.heartbeat("orders", "billing", "billing-1", 1_700_000_002_000L, 4));
+                LifecycleEvent.heartbeat("orders", "billing", "billing-1", 1_700_000_002_000L, 4),
+                LifecycleEvent.closing("orders", "billing", "billing-1", 1_700_000_003_000L));
     }
 
     @ParameterizedTest

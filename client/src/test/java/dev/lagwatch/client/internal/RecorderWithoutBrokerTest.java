@@ -1,6 +1,7 @@
 package dev.lagwatch.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lagwatch.client.Attempt;
 import dev.lagwatch.client.ConsumerRecorder;
@@ -28,10 +29,15 @@ class RecorderWithoutBrokerTest {
     private static final String NO_BROKER = "127.0.0.1:1";
 
     private static LifecycleRecorder recorder(int bufferCapacity) {
+        return recorder(bufferCapacity, Duration.ZERO);
+    }
+
+    private static LifecycleRecorder recorder(int bufferCapacity, Duration heartbeatInterval) {
         return LifecycleRecorder.builder()
                 .bootstrapServers(NO_BROKER)
                 .bufferCapacity(bufferCapacity)
                 .closeTimeout(Duration.ofSeconds(1))
+                .heartbeatInterval(heartbeatInterval)
                 .build();
     }
 
@@ -74,6 +80,37 @@ class RecorderWithoutBrokerTest {
         RecorderStats stats = recorder.stats();
         assertThat(stats.dropped(DropReason.DUPLICATE_OUTCOME)).isEqualTo(2);
         assertThat(stats.recorded()).isEqualTo(stats.sent() + stats.dropped());
+    }
+
+    @Test
+    void openConsumerSendsHeartbeatsUntilClosed() {
+        LifecycleRecorder recorder = recorder(100, Duration.ofMillis(100));
+
+        ConsumerRecorder consumer = recorder.consumer("orders", "billing", "c-1", 4);
+        await("an immediate heartbeat and three scheduled ones").atMost(Duration.ofSeconds(5))
+                .until(() -> recorder.stats().recorded() >= 4);
+        consumer.close();
+        long afterClose = recorder.stats().recorded();
+
+        await("no heartbeat after the consumer closed").during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2))
+                .until(() -> recorder.stats().recorded() == afterClose);
+        consumer.close();
+        assertThat(recorder.stats().recorded()).as("a second close records nothing").isEqualTo(afterClose);
+        recorder.close(Duration.ZERO);
+        assertThat(recorder.stats().dropped(DropReason.INVALID_ARGUMENT)).isZero();
+    }
+
+    @Test
+    void closingRecorderClosesOpenConsumers() {
+        LifecycleRecorder recorder = recorder(100, Duration.ofSeconds(60));
+        recorder.consumer("orders", "billing", "c-1");
+        recorder.consumer("emails", "mailer", "c-2");
+        long beforeClose = recorder.stats().recorded();
+
+        recorder.close(Duration.ZERO);
+
+        assertThat(recorder.stats().recorded()).as("one closing heartbeat per open consumer")
+                .isEqualTo(beforeClose + 2);
     }
 
     @Test

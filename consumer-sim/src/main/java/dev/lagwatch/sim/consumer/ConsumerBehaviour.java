@@ -13,10 +13,9 @@ import java.time.Duration;
  * @param maxAttempts attempts per message, the first included; a failure on the last is final
  * @param retryBackoff wait between a failed attempt and the next
  * @param concurrency consumer instances (threads, each a member of the group)
- * @param heartbeatInterval how often each consumer records a heartbeat per queue
  */
 public record ConsumerBehaviour(DurationDistribution processingTime, FailureMix failures, int maxAttempts,
-        Duration retryBackoff, int concurrency, Duration heartbeatInterval) {
+        Duration retryBackoff, int concurrency) {
 
     public ConsumerBehaviour {
         if (maxAttempts < 1) {
@@ -27,9 +26,6 @@ public record ConsumerBehaviour(DurationDistribution processingTime, FailureMix 
         }
         if (retryBackoff.isNegative()) {
             throw new IllegalArgumentException("retry backoff must not be negative, got " + retryBackoff);
-        }
-        if (heartbeatInterval.toMillis() < 100) {
-            throw new IllegalArgumentException("heartbeat interval must be at least 100 ms, got " + heartbeatInterval);
         }
     }
 

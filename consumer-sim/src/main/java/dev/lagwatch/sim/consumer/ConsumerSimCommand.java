@@ -64,7 +64,7 @@ public final class ConsumerSimCommand implements Callable<Integer> {
     String retryBackoff;
 
     @Option(names = "--heartbeat-interval", defaultValue = "5s",
-            description = "How often each consumer records a heartbeat (default: ${DEFAULT-VALUE}).")
+            description = "How often each consumer's recorder sends a heartbeat (default: ${DEFAULT-VALUE}).")
     String heartbeatInterval;
 
     @Option(names = "--partitions", defaultValue = "3",
@@ -81,6 +81,7 @@ public final class ConsumerSimCommand implements Callable<Integer> {
     String duration;
 
     private Duration runFor;
+    private Duration heartbeatEvery;
 
     @Override
     public Integer call() throws Exception {
@@ -90,12 +91,15 @@ public final class ConsumerSimCommand implements Callable<Integer> {
             behaviour = behaviour();
             kafkaProperties = kafka.kafkaProperties();
             runFor = duration == null ? null : Durations.parse(duration);
+            heartbeatEvery = Durations.parse(heartbeatInterval);
         } catch (IllegalArgumentException e) {
             System.err.println("Invalid option: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
         }
         Ledger ledger = new Ledger();
-        LifecycleRecorder recorder = kafka.newRecorder(kafkaProperties);
+        LifecycleRecorder recorder = kafka.recorderBuilder(kafkaProperties)
+                .heartbeatInterval(heartbeatEvery)
+                .build();
         ConsumerSimulator simulator;
         try {
             simulator = new ConsumerSimulator(kafka.bootstrapServers(), kafkaProperties, queues, group, behaviour,
@@ -127,7 +131,7 @@ public final class ConsumerSimCommand implements Callable<Integer> {
 
     ConsumerBehaviour behaviour() {
         return new ConsumerBehaviour(DurationDistribution.parse(processingTime), FailureMix.parse(failures),
-                maxAttempts, Durations.parse(retryBackoff), concurrency, Durations.parse(heartbeatInterval));
+                maxAttempts, Durations.parse(retryBackoff), concurrency);
     }
 
     public static void main(String[] args) {

@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -53,7 +51,6 @@ public final class ConsumerSimulator implements AutoCloseable {
     private final Ledger ledger;
     private final Clock clock;
     private final List<Worker> workers = new ArrayList<>();
-    private final ScheduledExecutorService heartbeats;
     private volatile boolean running = true;
 
     /**
@@ -76,23 +73,8 @@ public final class ConsumerSimulator implements AutoCloseable {
         for (int i = 0; i < behaviour.concurrency(); i++) {
             workers.add(new Worker(bootstrapServers, kafkaProperties, group + "-" + i, new Random(seed + i)));
         }
-        heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "consumer-sim-heartbeats-" + group);
-            thread.setDaemon(true);
-            return thread;
-        });
-        long interval = behaviour.heartbeatInterval().toMillis();
-        heartbeats.scheduleAtFixedRate(this::heartbeat, 0, interval, TimeUnit.MILLISECONDS);
         workers.forEach(worker -> worker.thread.start());
         log.info("Consumer simulator started: group {}, queues {}, {}", group, this.queues, behaviour);
-    }
-
-    private void heartbeat() {
-        for (Worker worker : workers) {
-            for (ConsumerRecorder consumer : worker.recorders.values()) {
-                consumer.heartbeat();
-            }
-        }
     }
 
     /** One group member: a consumer and the thread that polls and processes for it. */
@@ -151,6 +133,8 @@ public final class ConsumerSimulator implements AutoCloseable {
                             consumerId, e);
                 }
                 consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
+                // Tells the monitor at once that this consumer is gone; its heartbeats stop.
+                recorders.values().forEach(ConsumerRecorder::close);
             }
         }
 
@@ -206,7 +190,6 @@ public final class ConsumerSimulator implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        heartbeats.shutdownNow();
         for (Worker worker : workers) {
             worker.consumer.wakeup();
         }

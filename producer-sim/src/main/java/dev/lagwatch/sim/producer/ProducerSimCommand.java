@@ -80,7 +80,7 @@ public final class ProducerSimCommand implements Callable<Integer> {
             return CommandLine.ExitCode.USAGE;
         }
         Ledger ledger = new Ledger();
-        LifecycleRecorder recorder = kafka.newRecorder(kafkaProperties);
+        LifecycleRecorder recorder = kafka.recorderBuilder(kafkaProperties).build();
         ProducerSimulator simulator;
         try {
             simulator = new ProducerSimulator(kafka.bootstrapServers(), kafkaProperties, loads, messageSize,
