@@ -1,0 +1,123 @@
+package dev.lagwatch.monitor.health;
+
+import dev.lagwatch.client.event.EventType;
+import dev.lagwatch.client.event.LifecycleEvent;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The consumers seen on one queue: when each was last heard of (any of its events, by the event's
+ * timestamp), its capacity from heartbeats, and whether it said it was closing. A consumer is
+ * alive while its last event is within the liveness timeout and it has not closed. Consumers
+ * silent for {@link #FORGET_AFTER_TIMEOUTS} timeouts are forgotten, which keeps the registry small.
+ */
+public final class ConsumerRegistry {
+
+    static final int FORGET_AFTER_TIMEOUTS = 10;
+
+    /** Consumer state per group, then per consumer id; events without a consumer id are not tracked. */
+    final Map<String, Map<String, ConsumerState>> byGroup;
+
+    public ConsumerRegistry() {
+        this(new TreeMap<>());
+    }
+
+    ConsumerRegistry(Map<String, Map<String, ConsumerState>> byGroup) {
+        this.byGroup = byGroup;
+    }
+
+    /**
+     * Last known state of one consumer.
+     *
+     * @param lastSeenMillis timestamp of its newest event
+     * @param capacity messages it can process at once, from its latest heartbeat (1 until one arrives)
+     * @param closed whether its newest event was a closing heartbeat
+     */
+    public record ConsumerState(long lastSeenMillis, int capacity, boolean closed) {
+    }
+
+    /** Updates the sender of {@code event}; an event older than the consumer's newest changes nothing. */
+    public void observe(LifecycleEvent event) {
+        if (!event.type().isConsumerEvent() || event.consumer() == null) {
+            return;
+        }
+        Map<String, ConsumerState> group = byGroup.computeIfAbsent(event.group(), name -> new TreeMap<>());
+        ConsumerState previous = group.get(event.consumer());
+        if (previous != null && previous.lastSeenMillis() > event.ts()) {
+            return;
+        }
+        int capacity = previous == null ? 1 : previous.capacity();
+        if (event.type() == EventType.HEARTBEAT && event.capacity() > 0) {
+            capacity = event.capacity();
+        }
+        group.put(event.consumer(), new ConsumerState(event.ts(), capacity, event.closing()));
+    }
+
+    /** Forgets consumers silent for {@link #FORGET_AFTER_TIMEOUTS} liveness timeouts, and groups left empty. */
+    public void forgetSilent(long nowMillis, long livenessTimeoutMillis) {
+        long cutoff = nowMillis - FORGET_AFTER_TIMEOUTS * livenessTimeoutMillis;
+        Iterator<Map<String, ConsumerState>> groups = byGroup.values().iterator();
+        while (groups.hasNext()) {
+            Map<String, ConsumerState> group = groups.next();
+            group.values().removeIf(state -> state.lastSeenMillis() < cutoff);
+            if (group.isEmpty()) {
+                groups.remove();
+            }
+        }
+    }
+
+    /** Consumers of {@code group} alive at {@code nowMillis}. */
+    public int activeConsumers(String group, long nowMillis, long livenessTimeoutMillis) {
+        Map<String, ConsumerState> consumers = byGroup.get(group);
+        if (consumers == null) {
+            return 0;
+        }
+        int active = 0;
+        for (ConsumerState state : consumers.values()) {
+            if (isAlive(state, nowMillis, livenessTimeoutMillis)) {
+                active++;
+            }
+        }
+        return active;
+    }
+
+    /** Consumers of every group alive at {@code nowMillis}, and their total capacity. */
+    public Liveness liveness(long nowMillis, long livenessTimeoutMillis) {
+        int consumers = 0;
+        long capacity = 0;
+        for (Map<String, ConsumerState> group : byGroup.values()) {
+            for (ConsumerState state : group.values()) {
+                if (isAlive(state, nowMillis, livenessTimeoutMillis)) {
+                    consumers++;
+                    capacity += state.capacity();
+                }
+            }
+        }
+        return new Liveness(consumers, capacity);
+    }
+
+    /**
+     * Live consumers and their total capacity.
+     *
+     * @param consumers consumers alive
+     * @param capacity messages they can process at once, together
+     */
+    public record Liveness(int consumers, long capacity) {
+    }
+
+    private static boolean isAlive(ConsumerState state, long nowMillis, long livenessTimeoutMillis) {
+        return !state.closed() && nowMillis - state.lastSeenMillis() <= livenessTimeoutMillis;
+    }
+
+    public Iterable<String> groups() {
+        return byGroup.keySet();
+    }
+
+    /** Returns an independent copy for a snapshot. */
+    public ConsumerRegistry copy() {
+        Map<String, Map<String, ConsumerState>> groups = new TreeMap<>();
+        byGroup.forEach((name, consumers) -> groups.put(name, new TreeMap<>(consumers)));
+        return new ConsumerRegistry(groups);
+    }
+}
