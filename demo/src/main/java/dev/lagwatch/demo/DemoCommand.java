@@ -103,7 +103,8 @@ public final class DemoCommand implements Callable<Integer> {
             return 1;
         }
 
-        SummaryPrinter printer = new SummaryPrinter(resources.monitor.snapshots(), out);
+        SummaryPrinter printer = new SummaryPrinter(resources.monitor.snapshots(),
+                resources.monitor.config().livenessTimeout().toMillis(), out);
         long deadline = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
         while (System.nanoTime() < deadline) {
             if (stopped.await(interval.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -1,5 +1,6 @@
 package dev.lagwatch.demo;
 
+import dev.lagwatch.monitor.health.QueueHealth;
 import dev.lagwatch.monitor.topology.DurationHistogram;
 import dev.lagwatch.monitor.topology.GroupSnapshot;
 import dev.lagwatch.monitor.topology.QueueSnapshot;
@@ -12,15 +13,17 @@ import java.util.List;
  * @param throughputPerSecond messages finished for good per second (completed, or failed without retry)
  * @param p95ProcessingSeconds 95th percentile of processing time in the interval, {@code NaN} without attempts
  * @param errorRate failed attempts divided by all finished attempts in the interval, {@code NaN} without attempts
+ * @param health lag, saturation, live consumers and status now
  */
 public record QueueSummary(String queue, long depth, long inFlight, double throughputPerSecond,
-        double p95ProcessingSeconds, double errorRate) {
+        double p95ProcessingSeconds, double errorRate, QueueHealth health) {
 
     /**
      * Computes the summary of {@code current} against {@code previous}, taken {@code seconds}
      * earlier; {@code previous} is {@code null} for a queue seen for the first time.
      */
-    public static QueueSummary between(QueueSnapshot previous, QueueSnapshot current, double seconds) {
+    public static QueueSummary between(QueueSnapshot previous, QueueSnapshot current, double seconds,
+            QueueHealth health) {
         long finishedNow = finished(current.groups());
         long finishedBefore = previous == null ? 0 : finished(previous.groups());
         long attemptsNow = attempts(current.groups());
@@ -39,7 +42,7 @@ public record QueueSummary(String queue, long depth, long inFlight, double throu
         return new QueueSummary(current.queue(), current.depth(), current.inFlight(),
                 previous != null && seconds > 0 ? (finishedNow - finishedBefore) / seconds : Double.NaN,
                 quantile(bucketDelta, 0.95),
-                attempts > 0 ? (double) (failedNow - failedBefore) / attempts : Double.NaN);
+                attempts > 0 ? (double) (failedNow - failedBefore) / attempts : Double.NaN, health);
     }
 
     private static long finished(List<GroupSnapshot> groups) {

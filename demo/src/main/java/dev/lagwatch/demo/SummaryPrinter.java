@@ -1,5 +1,6 @@
 package dev.lagwatch.demo;
 
+import dev.lagwatch.monitor.health.QueueHealth;
 import dev.lagwatch.monitor.topology.QueueSnapshot;
 import dev.lagwatch.monitor.topology.QueueSnapshots;
 import java.io.PrintStream;
@@ -21,8 +22,11 @@ final class SummaryPrinter {
     private final Map<String, QueueSnapshot> previous = new HashMap<>();
     private long previousPrintNanos = System.nanoTime();
 
-    SummaryPrinter(QueueSnapshots snapshots, PrintStream out) {
+    private final long livenessTimeoutMillis;
+
+    SummaryPrinter(QueueSnapshots snapshots, long livenessTimeoutMillis, PrintStream out) {
         this.snapshots = snapshots;
+        this.livenessTimeoutMillis = livenessTimeoutMillis;
         this.out = out;
     }
 
@@ -34,20 +38,29 @@ final class SummaryPrinter {
         double seconds = (now - previousPrintNanos) / 1e9;
         previousPrintNanos = now;
         StringBuilder table = new StringBuilder();
-        table.append(String.format(Locale.ROOT, "%n%s  %-12s %8s %10s %14s %16s %11s%n", LocalTime.now().format(TIME),
-                "queue", "depth", "in flight", "throughput/s", "p95 processing", "error rate"));
+        table.append(String.format(Locale.ROOT, "%n%s  %-10s %7s %9s %13s %15s %10s %9s %10s %9s %7s%n",
+                LocalTime.now().format(TIME), "queue", "depth", "in flight", "throughput/s", "p95 processing",
+                "error rate", "lag", "saturation", "consumers", "status"));
         if (current.isEmpty()) {
             table.append("          (no queues yet: waiting for the first lifecycle events)\n");
         }
         for (QueueSnapshot snapshot : current) {
-            QueueSummary summary = QueueSummary.between(previous.get(snapshot.queue()), snapshot, seconds);
-            table.append(String.format(Locale.ROOT, "          %-12s %8d %10d %14s %16s %11s%n", summary.queue(),
-                    summary.depth(), summary.inFlight(), format(summary.throughputPerSecond(), "%.1f", 1),
-                    format(summary.p95ProcessingSeconds(), "%.0f ms", 1000), format(summary.errorRate(), "%.1f %%", 100)));
+            QueueHealth health = snapshot.health(System.currentTimeMillis(), livenessTimeoutMillis);
+            QueueSummary summary = QueueSummary.between(previous.get(snapshot.queue()), snapshot, seconds, health);
+            table.append(String.format(Locale.ROOT, "          %-10s %7d %9d %13s %15s %10s %9s %10s %9d %7s%n",
+                    summary.queue(), summary.depth(), summary.inFlight(),
+                    format(summary.throughputPerSecond(), "%.1f", 1),
+                    format(summary.p95ProcessingSeconds(), "%.0f ms", 1000),
+                    format(summary.errorRate(), "%.1f %%", 100), formatLag(health.lagSeconds()),
+                    format(health.saturation(), "%.0f %%", 100), health.activeConsumers(), health.status()));
             previous.put(snapshot.queue(), snapshot);
         }
         out.print(table);
         out.flush();
+    }
+
+    private static String formatLag(double seconds) {
+        return Double.isInfinite(seconds) ? "inf" : String.format(Locale.ROOT, "%.1f s", seconds);
     }
 
     private static String format(double value, String pattern, double scale) {

@@ -65,6 +65,16 @@ class LedgerEndToEndIT {
             }
             assertThat(run.ledger().queue(DemoScenario.BACKLOGGED).unfinishedCount())
                     .as("the backlogged queue still holds messages").isPositive();
+
+            // The simulators closed their consumers, and each closing heartbeat takes a consumer out at once.
+            String emails = DemoScenario.BACKLOGGED;
+            assertThat(quiet.value("messaging_active_consumers", "queue", emails)).as("emails consumers").isZero();
+            assertThat(quiet.value("messaging_queue_status", "queue", emails, "status", "STOP"))
+                    .as("messages wait and no consumer is alive").isEqualTo(1);
+            assertThat(quiet.value("messaging_consumer_lag_seconds", "queue", emails)).as("emails lag").isPositive();
+            assertThat(quiet.value("messaging_queue_status", "queue", DemoScenario.HEALTHY, "status", "OK"))
+                    .as("drained queue").isEqualTo(1);
+            assertThat(quiet.value("messaging_consumer_lag_seconds", "queue", DemoScenario.HEALTHY)).isZero();
             assertThat(payments.retryCount()).as("the failing queue retried").isPositive();
         }
     }

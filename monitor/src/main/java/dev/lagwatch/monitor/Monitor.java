@@ -59,7 +59,8 @@ public final class Monitor implements AutoCloseable {
         try {
             int partitions = monitor.ensureEventsTopic();
             monitor.metricsServer = new MetricsServer(config.metricsHost(), config.metricsPort(),
-                    config.serviceName(), monitor.snapshots, monitor.stats, Clock.systemUTC());
+                    config.serviceName(), config.livenessTimeout(), monitor.snapshots, monitor.stats,
+                    Clock.systemUTC());
             monitor.startStreams(partitions);
             return monitor;
         } catch (RuntimeException e) {
@@ -124,7 +125,7 @@ public final class Monitor implements AutoCloseable {
 
     private void startStreams(int eventsPartitions) {
         Topology topology = LifecycleTopology.build(config.eventsTopic(), eventsPartitions, config.publishInterval(),
-                snapshots, stats);
+                config.window(), snapshots, stats);
         streams = new KafkaStreams(topology, streamsProperties());
         streams.setUncaughtExceptionHandler(error -> {
             log.error("Stream thread failed; the monitor stops and its process should be restarted", error);

@@ -21,6 +21,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param processingGuarantee {@code exactly_once_v2} or {@code at_least_once}
  * @param streamThreads stream threads in this instance
  * @param publishInterval how often changed queues are published to the metrics
+ * @param window width of the sliding window behind processing rate, lag, saturation and status
+ * @param livenessTimeout how long a consumer counts as alive after its last event or heartbeat
  * @param metricsHost address the metrics endpoint binds to
  * @param metricsPort port of the metrics endpoint
  * @param serviceName {@code service.name} resource attribute
@@ -36,6 +38,8 @@ public record MonitorConfig(
         String processingGuarantee,
         int streamThreads,
         Duration publishInterval,
+        Duration window,
+        Duration livenessTimeout,
         String metricsHost,
         int metricsPort,
         String serviceName,
@@ -65,6 +69,8 @@ public record MonitorConfig(
                 .processingGuarantee(processingGuarantee)
                 .streamThreads(streamThreads)
                 .publishInterval(publishInterval)
+                .window(window)
+                .livenessTimeout(livenessTimeout)
                 .metricsHost(metricsHost)
                 .metricsPort(metricsPort)
                 .serviceName(serviceName)
@@ -82,6 +88,8 @@ public record MonitorConfig(
         private String processingGuarantee = StreamsConfig.EXACTLY_ONCE_V2;
         private int streamThreads = 1;
         private Duration publishInterval = Duration.ofMillis(250);
+        private Duration window = Duration.ofSeconds(60);
+        private Duration livenessTimeout = Duration.ofSeconds(15);
         private String metricsHost = "localhost";
         private int metricsPort = DEFAULT_METRICS_PORT;
         private String serviceName = "lagwatch-monitor";
@@ -132,6 +140,16 @@ public record MonitorConfig(
 
         public Builder publishInterval(Duration value) {
             publishInterval = value;
+            return this;
+        }
+
+        public Builder window(Duration value) {
+            window = value;
+            return this;
+        }
+
+        public Builder livenessTimeout(Duration value) {
+            livenessTimeout = value;
             return this;
         }
 
@@ -191,6 +209,12 @@ public record MonitorConfig(
             if (publishInterval == null || publishInterval.toMillis() < 10 || publishInterval.toSeconds() > 60) {
                 errors.add("publish interval (--publish-interval) must be between 10 ms and 60 s, got " + publishInterval);
             }
+            if (window == null || window.toSeconds() < 12 || window.toHours() > 1) {
+                errors.add("window (--window) must be between 12 s and 1 h, got " + window);
+            }
+            if (livenessTimeout == null || livenessTimeout.toSeconds() < 1 || livenessTimeout.toHours() > 1) {
+                errors.add("liveness timeout (--liveness-timeout) must be between 1 s and 1 h, got " + livenessTimeout);
+            }
 
             if (metricsHost == null || metricsHost.isBlank()) {
                 errors.add("metrics host (--metrics-host) must be an address or host name, for example 0.0.0.0 or localhost");
@@ -206,8 +230,8 @@ public record MonitorConfig(
                 throw new IllegalArgumentException("Invalid monitor configuration:\n  - " + String.join("\n  - ", errors));
             }
             return new MonitorConfig(bootstrapServers, eventsTopic, eventsTopicPartitions, eventsTopicReplicationFactor,
-                    applicationId, stateDirectory, processingGuarantee, streamThreads, publishInterval, metricsHost,
-                    metricsPort, serviceName, kafkaProperties);
+                    applicationId, stateDirectory, processingGuarantee, streamThreads, publishInterval, window,
+                    livenessTimeout, metricsHost, metricsPort, serviceName, kafkaProperties);
         }
     }
 }

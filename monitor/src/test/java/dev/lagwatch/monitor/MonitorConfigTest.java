@@ -27,6 +27,8 @@ class MonitorConfigTest {
                 .processingGuarantee("exactly_once")
                 .streamThreads(0)
                 .publishInterval(Duration.ofMillis(1))
+                .window(Duration.ofSeconds(5))
+                .livenessTimeout(Duration.ZERO)
                 .metricsPort(70_000)
                 .serviceName(" ");
 
@@ -39,6 +41,8 @@ class MonitorConfigTest {
                 .hasMessageContaining("processing guarantee (--processing-guarantee) must be exactly_once_v2 or at_least_once, got 'exactly_once'")
                 .hasMessageContaining("stream threads (--stream-threads) must be between 1 and 64, got 0")
                 .hasMessageContaining("publish interval (--publish-interval) must be between 10 ms and 60 s, got PT0.001S")
+                .hasMessageContaining("window (--window) must be between 12 s and 1 h, got PT5S")
+                .hasMessageContaining("liveness timeout (--liveness-timeout) must be between 1 s and 1 h, got PT0S")
                 .hasMessageContaining("metrics port (--metrics-port) must be between 1 and 65535, got 70000")
                 .hasMessageContaining("service name (--service-name) must not be empty");
     }

@@ -62,6 +62,16 @@ public final class MonitorCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     Duration publishInterval;
 
+    @Option(names = "--window", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Sliding window of the processing rate, lag, saturation and queue status"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Option(names = "--liveness-timeout", defaultValue = "15s", converter = DurationConverter.class,
+            description = "How long a consumer counts as alive after its last event or heartbeat; a few times the"
+                    + " clients' heartbeat interval (default: ${DEFAULT-VALUE}).")
+    Duration livenessTimeout;
+
     @Option(names = "--metrics-host", defaultValue = "localhost",
             description = "Address the metrics endpoint binds to; 0.0.0.0 for every interface (default:"
                     + " ${DEFAULT-VALUE}).")
@@ -125,6 +135,8 @@ public final class MonitorCommand implements Callable<Integer> {
                 .processingGuarantee(processingGuarantee)
                 .streamThreads(streamThreads)
                 .publishInterval(publishInterval)
+                .window(window)
+                .livenessTimeout(livenessTimeout)
                 .metricsHost(metricsHost)
                 .metricsPort(metricsPort)
                 .serviceName(serviceName)

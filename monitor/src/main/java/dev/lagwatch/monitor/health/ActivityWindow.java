@@ -6,8 +6,9 @@ import java.util.Arrays;
 
 /**
  * What happened on one queue over the recent past, in a ring of fixed-width time slots keyed by
- * the events' own timestamps: messages enqueued, attempts started and finished, messages finished
- * for good, and busy time (the processing time of finished attempts, counted when they finish).
+ * the events' own timestamps. Each slot counts messages enqueued, attempts started and finished,
+ * messages finished for good, busy time (the processing time of finished attempts, counted when
+ * they finish), and how often the queue was left empty.
  * Events older than the ring are ignored. Memory is constant: {@link #SLOTS} slots per queue.
  */
 public final class ActivityWindow {
@@ -23,17 +24,19 @@ public final class ActivityWindow {
     final long[] attemptsFinished;
     final long[] messagesFinished;
     final long[] busyMillis;
+    /** Events after which the queue's depth was 0. */
+    final long[] emptied;
     /** Timestamp of the first event ever recorded, so a young queue's rates use the time it existed. */
     long firstEventMillis;
 
     public ActivityWindow(long slotMillis) {
         this(slotMillis, new long[SLOTS], new long[SLOTS], new long[SLOTS], new long[SLOTS], new long[SLOTS],
-                new long[SLOTS], Long.MAX_VALUE);
+                new long[SLOTS], new long[SLOTS], Long.MAX_VALUE);
         Arrays.fill(slotNumbers, -1);
     }
 
     ActivityWindow(long slotMillis, long[] slotNumbers, long[] enqueued, long[] started, long[] attemptsFinished,
-            long[] messagesFinished, long[] busyMillis, long firstEventMillis) {
+            long[] messagesFinished, long[] busyMillis, long[] emptied, long firstEventMillis) {
         if (slotMillis < 1) {
             throw new IllegalArgumentException("slot width must be at least 1 ms, got " + slotMillis);
         }
@@ -44,6 +47,7 @@ public final class ActivityWindow {
         this.attemptsFinished = attemptsFinished;
         this.messagesFinished = messagesFinished;
         this.busyMillis = busyMillis;
+        this.emptied = emptied;
         this.firstEventMillis = firstEventMillis;
     }
 
@@ -79,6 +83,14 @@ public final class ActivityWindow {
         }
     }
 
+    /** Notes that the queue was empty after an event at {@code timestampMillis}. */
+    public void recordEmpty(long timestampMillis) {
+        int position = positionFor(timestampMillis);
+        if (position >= 0) {
+            emptied[position]++;
+        }
+    }
+
     /** Returns the ring position for a timestamp, resetting a position that held an older slot, or -1. */
     private int positionFor(long timestampMillis) {
         long slot = Math.floorDiv(timestampMillis, slotMillis);
@@ -96,6 +108,7 @@ public final class ActivityWindow {
         attemptsFinished[position] = 0;
         messagesFinished[position] = 0;
         busyMillis[position] = 0;
+        emptied[position] = 0;
         return position;
     }
 
@@ -108,6 +121,7 @@ public final class ActivityWindow {
         long sumAttempts = 0;
         long sumMessages = 0;
         long sumBusy = 0;
+        long sumEmptied = 0;
         for (int i = 0; i < SLOTS; i++) {
             long slot = slotNumbers[i];
             if (slot >= oldestSlot && slot <= newestSlot) {
@@ -116,18 +130,20 @@ public final class ActivityWindow {
                 sumAttempts += attemptsFinished[i];
                 sumMessages += messagesFinished[i];
                 sumBusy += busyMillis[i];
+                sumEmptied += emptied[i];
             }
         }
         // The window spans from the start of its oldest slot to now, but never before the queue's first event.
         long windowStart = Math.max(oldestSlot * slotMillis, firstEventMillis);
         long spanMillis = Math.max(slotMillis, nowMillis - windowStart);
-        return new WindowTotals(sumEnqueued, sumStarted, sumAttempts, sumMessages, sumBusy,
+        return new WindowTotals(sumEnqueued, sumStarted, sumAttempts, sumMessages, sumBusy, sumEmptied > 0,
                 Math.min(spanMillis, windowMillis()), nowMillis - firstEventMillis >= windowMillis());
     }
 
     /** Returns an independent copy for a snapshot. */
     public ActivityWindow copy() {
         return new ActivityWindow(slotMillis, slotNumbers.clone(), enqueued.clone(), started.clone(),
-                attemptsFinished.clone(), messagesFinished.clone(), busyMillis.clone(), firstEventMillis);
+                attemptsFinished.clone(), messagesFinished.clone(), busyMillis.clone(), emptied.clone(),
+                firstEventMillis);
     }
 }

@@ -9,12 +9,10 @@ import java.util.TreeMap;
 /**
  * The consumers seen on one queue: when each was last heard of (any of its events, by the event's
  * timestamp), its capacity from heartbeats, and whether it said it was closing. A consumer is
- * alive while its last event is within the liveness timeout and it has not closed. Consumers
- * silent for {@link #FORGET_AFTER_TIMEOUTS} timeouts are forgotten, which keeps the registry small.
+ * alive while its last event is within the liveness timeout and it has not closed.
+ * {@link #forgetSilent} drops consumers silent for long, which keeps the registry small.
  */
 public final class ConsumerRegistry {
-
-    static final int FORGET_AFTER_TIMEOUTS = 10;
 
     /** Consumer state per group, then per consumer id; events without a consumer id are not tracked. */
     final Map<String, Map<String, ConsumerState>> byGroup;
@@ -54,9 +52,9 @@ public final class ConsumerRegistry {
         group.put(event.consumer(), new ConsumerState(event.ts(), capacity, event.closing()));
     }
 
-    /** Forgets consumers silent for {@link #FORGET_AFTER_TIMEOUTS} liveness timeouts, and groups left empty. */
-    public void forgetSilent(long nowMillis, long livenessTimeoutMillis) {
-        long cutoff = nowMillis - FORGET_AFTER_TIMEOUTS * livenessTimeoutMillis;
+    /** Forgets consumers whose last event is more than {@code silenceMillis} old, and groups left empty. */
+    public void forgetSilent(long nowMillis, long silenceMillis) {
+        long cutoff = nowMillis - silenceMillis;
         Iterator<Map<String, ConsumerState>> groups = byGroup.values().iterator();
         while (groups.hasNext()) {
             Map<String, ConsumerState> group = groups.next();

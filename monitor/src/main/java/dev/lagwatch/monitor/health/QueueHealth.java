@@ -2,8 +2,8 @@ package dev.lagwatch.monitor.health;
 
 /**
  * The time-based signals of one queue at one instant, computed from its depth, its activity
- * window and its live consumers. Everything here is derived when it is read, so a queue that went
- * quiet decays to lag 0 and status OK instead of keeping its last values.
+ * window and its live consumers. Everything here is derived when it is read, so the values follow
+ * the current time instead of freezing at what they were when traffic stopped.
  *
  * @param lagSeconds time to drain the depth at the window's processing rate; 0 when nothing
  *     waits, {@link Double#POSITIVE_INFINITY} when messages wait and none finished in the window
@@ -20,7 +20,8 @@ public record QueueHealth(double lagSeconds, double saturation, int activeConsum
      *   <li>{@code STOP} when messages wait and no consumer is alive;</li>
      *   <li>{@code STALL} when messages wait, the queue is at least one window old, and no message
      *       finished in the whole window;</li>
-     *   <li>{@code WARN} when messages wait and more were enqueued than finished in the window;</li>
+     *   <li>{@code WARN} when messages wait, the queue was never empty during the window, and more
+     *       were enqueued than finished in it: the backlog grew and never cleared;</li>
      *   <li>{@code OK} otherwise.</li>
      * </ol>
      */
@@ -48,7 +49,7 @@ public record QueueHealth(double lagSeconds, double saturation, int activeConsum
             status = QueueStatus.STOP;
         } else if (window.full() && window.messagesFinished() == 0) {
             status = QueueStatus.STALL;
-        } else if (window.enqueued() > window.messagesFinished()) {
+        } else if (!window.emptied() && window.enqueued() > window.messagesFinished()) {
             status = QueueStatus.WARN;
         } else {
             status = QueueStatus.OK;

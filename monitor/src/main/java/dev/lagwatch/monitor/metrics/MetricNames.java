@@ -35,6 +35,15 @@ public final class MetricNames {
     /** Exposed as {@code messaging_end_to_end_latency_seconds}. */
     public static final String END_TO_END_LATENCY = "messaging.end_to_end.latency";
 
+    /** Exposed as {@code messaging_consumer_lag_seconds}. */
+    public static final String CONSUMER_LAG = "messaging.consumer.lag";
+    /** Exposed as {@code messaging_consumer_saturation}. */
+    public static final String CONSUMER_SATURATION = "messaging.consumer.saturation";
+    /** Exposed as {@code messaging_active_consumers}. */
+    public static final String ACTIVE_CONSUMERS = "messaging.active_consumers";
+    /** Exposed as {@code messaging_queue_status}. */
+    public static final String QUEUE_STATUS = "messaging.queue.status";
+
     /** Exposed as {@code lagwatch_events_consumed_total}. */
     public static final String EVENTS_CONSUMED = "lagwatch.events.consumed";
     /** Exposed as {@code lagwatch_events_invalid_total}. */

@@ -9,6 +9,7 @@ import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,8 @@ public final class MetricsServer implements AutoCloseable {
 
     private final SdkMeterProvider meterProvider;
     private final LifecycleMetrics lifecycleMetrics;
-    private final MonitorHealthMetrics healthMetrics;
+    private final QueueHealthMetrics healthMetrics;
+    private final MonitorHealthMetrics monitorMetrics;
     private final String host;
     private final int port;
 
@@ -33,8 +35,8 @@ public final class MetricsServer implements AutoCloseable {
      *
      * @throws IllegalStateException when the port cannot be bound, naming host and port
      */
-    public MetricsServer(String host, int port, String serviceName, QueueSnapshots snapshots, MonitorStats stats,
-            Clock clock) {
+    public MetricsServer(String host, int port, String serviceName, Duration livenessTimeout, QueueSnapshots snapshots,
+            MonitorStats stats, Clock clock) {
         this.host = host;
         this.port = port;
         PrometheusHttpServer exporter;
@@ -57,7 +59,8 @@ public final class MetricsServer implements AutoCloseable {
                 .build();
         Meter meter = meterProvider.get(MetricNames.SCOPE);
         this.lifecycleMetrics = new LifecycleMetrics(meter, snapshots);
-        this.healthMetrics = new MonitorHealthMetrics(meter, stats, snapshots);
+        this.healthMetrics = new QueueHealthMetrics(meter, snapshots, livenessTimeout, clock);
+        this.monitorMetrics = new MonitorHealthMetrics(meter, stats, snapshots);
         log.info("Serving metrics at http://{}:{}/metrics", host, port);
     }
 
@@ -73,6 +76,7 @@ public final class MetricsServer implements AutoCloseable {
     public void close() {
         lifecycleMetrics.close();
         healthMetrics.close();
+        monitorMetrics.close();
         meterProvider.shutdown().join(5, TimeUnit.SECONDS);
         log.info("Stopped serving metrics on {}:{}", host, port);
     }

@@ -3,6 +3,7 @@ package dev.lagwatch.monitor.topology;
 import dev.lagwatch.client.event.EventCodec;
 import dev.lagwatch.client.event.InvalidEventException;
 import dev.lagwatch.client.event.LifecycleEvent;
+import dev.lagwatch.monitor.health.ActivityWindow;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -49,11 +50,14 @@ public final class LifecycleTopology {
      * @param eventsTopic topic of lifecycle events
      * @param eventsPartitions partitions of the events topic
      * @param publishInterval how often changed queues are published to {@code snapshots}
+     * @param window width of the activity window behind rates, saturation and status; a multiple of
+     *     {@link ActivityWindow#SLOTS} milliseconds
      * @param snapshots where the aggregator publishes per-queue snapshots
      * @param stats the monitor's counters of consumed and invalid events
      */
-    public static Topology build(String eventsTopic, int eventsPartitions, Duration publishInterval,
+    public static Topology build(String eventsTopic, int eventsPartitions, Duration publishInterval, Duration window,
             QueueSnapshots snapshots, MonitorStats stats) {
+        long slotMillis = window.toMillis() / ActivityWindow.SLOTS;
         StreamsBuilder builder = new StreamsBuilder();
         StoreBuilder<KeyValueStore<String, QueueState>> store = Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(STORE_NAME), Serdes.String(), new QueueStateSerde())
@@ -81,7 +85,7 @@ public final class LifecycleTopology {
 
         branches.get("key-matches-queue")
                 .merge(rekeyed, Named.as("all-events-by-queue"))
-                .process(() -> new QueueAggregator(STORE_NAME, publishInterval, snapshots), Named.as("aggregate"),
+                .process(() -> new QueueAggregator(STORE_NAME, publishInterval, slotMillis, snapshots), Named.as("aggregate"),
                         STORE_NAME);
         return builder.build();
     }

@@ -28,6 +28,7 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, Void, V
 
     private final String storeName;
     private final Duration publishInterval;
+    private final long slotMillis;
     private final QueueSnapshots snapshots;
 
     private final Map<String, QueueState> states = new HashMap<>();
@@ -35,9 +36,10 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, Void, V
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, QueueState> store;
 
-    QueueAggregator(String storeName, Duration publishInterval, QueueSnapshots snapshots) {
+    QueueAggregator(String storeName, Duration publishInterval, long slotMillis, QueueSnapshots snapshots) {
         this.storeName = storeName;
         this.publishInterval = publishInterval;
+        this.slotMillis = slotMillis;
         this.snapshots = snapshots;
     }
 
@@ -64,7 +66,7 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, Void, V
         if (state == null) {
             state = store.get(queue);
             if (state == null) {
-                state = new QueueState();
+                state = new QueueState(slotMillis);
             }
             states.put(queue, state);
         }

@@ -1,5 +1,8 @@
 package dev.lagwatch.monitor.topology;
 
+import dev.lagwatch.monitor.health.ActivityWindow;
+import dev.lagwatch.monitor.health.ConsumerRegistry;
+import dev.lagwatch.monitor.health.QueueHealth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +11,8 @@ import java.util.Map;
  * Immutable view of one queue's state, published by the topology for metric callbacks and other
  * readers on other threads.
  *
+ * @param window copy of the queue's activity window, read by the time-based gauges at scrape time
+ * @param consumers copy of the queue's consumers, read by the liveness gauges at scrape time
  * @param publishedAtMillis wall-clock time of publication, epoch milliseconds
  */
 public record QueueSnapshot(
@@ -16,6 +21,8 @@ public record QueueSnapshot(
         long inFlight,
         long enqueued,
         List<GroupSnapshot> groups,
+        ActivityWindow window,
+        ConsumerRegistry consumers,
         long publishedAtMillis) {
 
     public QueueSnapshot {
@@ -27,6 +34,13 @@ public record QueueSnapshot(
         for (Map.Entry<String, GroupState> entry : state.groups.entrySet()) {
             groups.add(GroupSnapshot.of(entry.getKey(), entry.getValue()));
         }
-        return new QueueSnapshot(queue, state.depth(), state.inFlight(), state.enqueued, groups, nowMillis);
+        return new QueueSnapshot(queue, state.depth(), state.inFlight(), state.enqueued, groups, state.window.copy(),
+                state.consumers.copy(), nowMillis);
+    }
+
+    /** Evaluates lag, saturation, live consumers and status at {@code nowMillis}. */
+    public QueueHealth health(long nowMillis, long livenessTimeoutMillis) {
+        return QueueHealth.evaluate(depth, window.totals(nowMillis), consumers.liveness(nowMillis,
+                livenessTimeoutMillis));
     }
 }

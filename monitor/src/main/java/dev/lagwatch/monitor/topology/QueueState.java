@@ -2,6 +2,8 @@ package dev.lagwatch.monitor.topology;
 
 import dev.lagwatch.client.event.EventType;
 import dev.lagwatch.client.event.LifecycleEvent;
+import dev.lagwatch.monitor.health.ActivityWindow;
+import dev.lagwatch.monitor.health.ConsumerRegistry;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,22 +17,43 @@ import java.util.TreeMap;
  */
 public final class QueueState {
 
+    /** Slot width of the activity window when none is configured: 5 s, so the window is 60 s. */
+    public static final long DEFAULT_SLOT_MILLIS = 5_000;
+
+    /** Consumers silent for this many windows are forgotten; a liveness timeout should be far shorter. */
+    static final int FORGET_CONSUMERS_AFTER_WINDOWS = 10;
+
     long enqueued;
     long started;
     final Map<String, GroupState> groups;
+    final ActivityWindow window;
+    final ConsumerRegistry consumers;
 
     public QueueState() {
-        this(0, 0, new TreeMap<>());
+        this(DEFAULT_SLOT_MILLIS);
     }
 
-    QueueState(long enqueued, long started, Map<String, GroupState> groups) {
+    public QueueState(long slotMillis) {
+        this(0, 0, new TreeMap<>(), new ActivityWindow(slotMillis), new ConsumerRegistry());
+    }
+
+    QueueState(long enqueued, long started, Map<String, GroupState> groups, ActivityWindow window,
+            ConsumerRegistry consumers) {
         this.enqueued = enqueued;
         this.started = started;
         this.groups = groups;
+        this.window = window;
+        this.consumers = consumers;
     }
 
-    /** Adds one valid event. Heartbeats change no count here. */
+    /** Adds one valid event. Heartbeats change no count here, only the consumers' liveness. */
     public void apply(LifecycleEvent event) {
+        window.record(event);
+        consumers.observe(event);
+        if (event.type() == EventType.HEARTBEAT) {
+            // Heartbeats come every few seconds per consumer, a cheap moment to bound the registry.
+            consumers.forgetSilent(event.ts(), FORGET_CONSUMERS_AFTER_WINDOWS * window.windowMillis());
+        }
         EventType type = event.type();
         switch (type) {
             case ENQUEUED -> enqueued++;
@@ -38,6 +61,9 @@ public final class QueueState {
             case COMPLETED, FAILED -> applyOutcome(event);
             case HEARTBEAT -> groups.computeIfAbsent(event.group(), group -> new GroupState());
             default -> throw new IllegalStateException("Unhandled event type " + type);
+        }
+        if (type != EventType.HEARTBEAT && depth() == 0) {
+            window.recordEmpty(event.ts());
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.lagwatch.monitor.topology;
 
 import dev.lagwatch.client.event.ErrorCategory;
+import dev.lagwatch.monitor.health.ActivityWindow;
+import dev.lagwatch.monitor.health.ConsumerRegistry;
+import dev.lagwatch.monitor.health.HealthStateCodec;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -18,7 +21,8 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class QueueStateSerde implements Serde<QueueState> {
 
-    static final byte FORMAT_VERSION = 1;
+    /** Version 2 adds the activity window and the consumer registry; version 1 records still read. */
+    static final byte FORMAT_VERSION = 2;
 
     @Override
     public Serializer<QueueState> serializer() {
@@ -41,6 +45,8 @@ public final class QueueStateSerde implements Serde<QueueState> {
             out.writeString(entry.getKey());
             writeGroup(entry.getValue(), out);
         }
+        HealthStateCodec.writeWindow(state.window, out::writeVarlong);
+        HealthStateCodec.writeConsumers(state.consumers, out::writeVarlong, out::writeString);
         return out.toByteArray();
     }
 
@@ -68,7 +74,7 @@ public final class QueueStateSerde implements Serde<QueueState> {
     static QueueState read(byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
+            if (version != FORMAT_VERSION && version != 1) {
                 throw new SerializationException("Unknown queue state format version " + version
                         + "; this monitor reads version " + FORMAT_VERSION);
             }
@@ -79,7 +85,13 @@ public final class QueueStateSerde implements Serde<QueueState> {
             for (int i = 0; i < groupCount; i++) {
                 groups.put(readString(in), readGroup(in));
             }
-            return new QueueState(enqueued, started, groups);
+            if (version == 1) {
+                return new QueueState(enqueued, started, groups, new ActivityWindow(QueueState.DEFAULT_SLOT_MILLIS),
+                        new ConsumerRegistry());
+            }
+            ActivityWindow window = HealthStateCodec.readWindow(() -> readVarlong(in));
+            ConsumerRegistry consumers = HealthStateCodec.readConsumers(() -> readVarlong(in), () -> readString(in));
+            return new QueueState(enqueued, started, groups, window, consumers);
         } catch (IOException e) {
             throw new SerializationException("Corrupt queue state record of " + data.length + " bytes", e);
         }
@@ -123,7 +135,7 @@ public final class QueueStateSerde implements Serde<QueueState> {
         throw new IOException("variable-length integer longer than 10 bytes");
     }
 
-    private static String readString(DataInputStream in) throws IOException {
+    static String readString(DataInputStream in) throws IOException {
         int length = in.readUnsignedShort();
         byte[] utf8 = new byte[length];
         in.readFully(utf8);

@@ -12,8 +12,8 @@ class QueueHealthTest {
 
     /** Totals of a full 60 s window. */
     private static WindowTotals window(long enqueued, long messagesFinished, long busyMillis) {
-        return new WindowTotals(enqueued, messagesFinished, messagesFinished, messagesFinished, busyMillis, 60_000,
-                true);
+        return new WindowTotals(enqueued, messagesFinished, messagesFinished, messagesFinished, busyMillis, false,
+                60_000, true);
     }
 
     @Test
@@ -60,7 +60,7 @@ class QueueHealthTest {
 
     @Test
     void youngQueueWithoutProgressIsNotYetStall() {
-        WindowTotals young = new WindowTotals(5, 1, 0, 0, 0, 10_000, false);
+        WindowTotals young = new WindowTotals(5, 1, 0, 0, 0, false, 10_000, false);
 
         assertThat(QueueHealth.evaluate(5, young, ONE_CONSUMER).status()).isEqualTo(QueueStatus.WARN);
     }
@@ -68,6 +68,13 @@ class QueueHealthTest {
     @Test
     void growingBacklogIsWarn() {
         assertThat(QueueHealth.evaluate(40, window(100, 60, 0), ONE_CONSUMER).status()).isEqualTo(QueueStatus.WARN);
+    }
+
+    @Test
+    void backlogThatClearedInTheWindowIsOk() {
+        WindowTotals emptiedOnce = new WindowTotals(100, 98, 98, 98, 0, true, 60_000, true);
+
+        assertThat(QueueHealth.evaluate(2, emptiedOnce, ONE_CONSUMER).status()).isEqualTo(QueueStatus.OK);
     }
 
     @Test

@@ -94,7 +94,16 @@ public final class Scrape {
         } else {
             name = line.substring(0, space);
         }
-        return new Sample(name, labels, Double.parseDouble(line.substring(space + 1).trim()));
+        return new Sample(name, labels, parseValue(line.substring(space + 1).trim()));
+    }
+
+    /** Parses a sample value, including the exposition format's spellings of infinities. */
+    private static double parseValue(String text) {
+        return switch (text) {
+            case "+Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(text);
+        };
     }
 
     public String text() {

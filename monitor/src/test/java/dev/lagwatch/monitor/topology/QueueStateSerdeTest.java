@@ -32,6 +32,33 @@ class QueueStateSerdeTest {
     }
 
     @Test
+    void roundTripKeepsWindowAndConsumers() {
+        QueueState state = new QueueState(2_000);
+        state.apply(LifecycleEvent.heartbeat("q", "g1", "c-1", 10_000, 3));
+        state.apply(LifecycleEvent.closing("q", "g1", "c-2", 10_500));
+        state.apply(LifecycleEvent.completed("q", "g1", "c-1", null, 1, 11_000, 9_000, LifecycleEvent.NOT_SET,
+                10_600));
+
+        QueueState copy = QueueStateSerde.read(QueueStateSerde.write(state));
+
+        assertThat(copy.window.totals(12_000)).isEqualTo(state.window.totals(12_000));
+        assertThat(copy.window.windowMillis()).isEqualTo(24_000);
+        assertThat(copy.consumers.liveness(12_000, 5_000)).isEqualTo(state.consumers.liveness(12_000, 5_000));
+        assertThat(copy.consumers.liveness(12_000, 5_000).capacity()).isEqualTo(3);
+    }
+
+    @Test
+    void versionOneRecordReadsWithAnEmptyWindow() {
+        byte[] versionOne = {1, 7, 3, 0};
+
+        QueueState state = QueueStateSerde.read(versionOne);
+
+        assertThat(state.enqueued()).isEqualTo(7);
+        assertThat(state.started()).isEqualTo(3);
+        assertThat(state.window.totals(1_000).enqueued()).isZero();
+    }
+
+    @Test
     void varlongRoundTripsLargeValues() {
         QueueState state = new QueueState();
         state.enqueued = Long.MAX_VALUE;
