@@ -38,20 +38,22 @@ final class SummaryPrinter {
         double seconds = (now - previousPrintNanos) / 1e9;
         previousPrintNanos = now;
         StringBuilder table = new StringBuilder();
-        table.append(String.format(Locale.ROOT, "%n%s  %-10s %7s %9s %13s %15s %10s %9s %10s %9s %7s%n",
+        table.append(String.format(Locale.ROOT, "%n%s  %-10s %7s %9s %13s %15s %10s %9s %8s %10s %9s %7s%n",
                 LocalTime.now().format(TIME), "queue", "depth", "in flight", "throughput/s", "p95 processing",
-                "error rate", "lag", "saturation", "consumers", "status"));
+                "error rate", "lag", "oldest", "saturation", "consumers", "status"));
         if (current.isEmpty()) {
             table.append("          (no queues yet: waiting for the first lifecycle events)\n");
         }
         for (QueueSnapshot snapshot : current) {
-            QueueHealth health = snapshot.health(System.currentTimeMillis(), livenessTimeoutMillis);
+            long nowMillis = System.currentTimeMillis();
+            QueueHealth health = snapshot.health(nowMillis, livenessTimeoutMillis);
             QueueSummary summary = QueueSummary.between(previous.get(snapshot.queue()), snapshot, seconds, health);
-            table.append(String.format(Locale.ROOT, "          %-10s %7d %9d %13s %15s %10s %9s %10s %9d %7s%n",
+            table.append(String.format(Locale.ROOT, "          %-10s %7d %9d %13s %15s %10s %9s %8s %10s %9d %7s%n",
                     summary.queue(), summary.depth(), summary.inFlight(),
                     format(summary.throughputPerSecond(), "%.1f", 1),
                     format(summary.p95ProcessingSeconds(), "%.0f ms", 1000),
                     format(summary.errorRate(), "%.1f %%", 100), formatLag(health.lagSeconds()),
+                    String.format(Locale.ROOT, "%.0f s", snapshot.oldestMessageAgeSeconds(nowMillis)),
                     format(health.saturation(), "%.0f %%", 100), health.activeConsumers(), health.status()));
             previous.put(snapshot.queue(), snapshot);
         }

@@ -75,6 +75,9 @@ class LedgerEndToEndIT {
             assertThat(quiet.value("messaging_queue_status", "queue", DemoScenario.HEALTHY, "status", "OK"))
                     .as("drained queue").isEqualTo(1);
             assertThat(quiet.value("messaging_consumer_lag_seconds", "queue", DemoScenario.HEALTHY)).isZero();
+            assertThat(quiet.value("messaging_oldest_message_age_seconds", "queue", emails)).as("emails oldest age")
+                    .isPositive();
+            assertThat(quiet.value("messaging_oldest_message_age_seconds", "queue", DemoScenario.HEALTHY)).isZero();
             assertThat(payments.retryCount()).as("the failing queue retried").isPositive();
         }
     }
@@ -94,8 +97,15 @@ class LedgerEndToEndIT {
         return last.get();
     }
 
+    /** Counters, histograms, depth and in-flight: the series that change only when events arrive. */
     private static List<Scrape.Sample> lifecycleSamples(Scrape scrape) {
-        return scrape.samples().stream().filter(sample -> sample.name().startsWith("messaging_")).toList();
+        return scrape.samples().stream()
+                .filter(sample -> sample.name().startsWith("messaging_"))
+                .filter(sample -> sample.name().endsWith("_total") || sample.name().endsWith("_bucket")
+                        || sample.name().endsWith("_count") || sample.name().endsWith("_sum")
+                        || sample.name().equals("messaging_queue_depth")
+                        || sample.name().equals("messaging_queue_in_flight"))
+                .toList();
     }
 
     private static void assertQueueMatchesLedger(Scrape scrape, String queue, QueueLedger ledger) {

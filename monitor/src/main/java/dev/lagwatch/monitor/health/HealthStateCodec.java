@@ -117,6 +117,38 @@ public final class HealthStateCodec {
         return new ConsumerRegistry(byGroup);
     }
 
+    public static void writeUnfinished(UnfinishedMessages unfinished, NumberWriter out) {
+        out.write(unfinished.widthSeconds);
+        out.write(unfinished.byBucket.size());
+        for (Map.Entry<Long, Long> bucket : unfinished.byBucket.entrySet()) {
+            out.write(bucket.getKey());
+            out.write(zigZag(bucket.getValue()));
+        }
+    }
+
+    public static UnfinishedMessages readUnfinished(NumberReader in) throws IOException {
+        long width = in.read();
+        if (width < 1) {
+            throw new IOException("bucket width must be at least 1 s, got " + width);
+        }
+        long size = count(in.read());
+        TreeMap<Long, Long> buckets = new TreeMap<>();
+        for (long i = 0; i < size; i++) {
+            long bucket = in.read();
+            buckets.put(bucket, unZigZag(in.read()));
+        }
+        return new UnfinishedMessages(width, buckets);
+    }
+
+    /** Maps a signed value to an unsigned one, small magnitudes to small numbers (0, -1, 1, -2 → 0, 1, 2, 3). */
+    private static long zigZag(long value) {
+        return (value << 1) ^ (value >> 63);
+    }
+
+    private static long unZigZag(long value) {
+        return (value >>> 1) ^ -(value & 1);
+    }
+
     private static long count(long value) throws IOException {
         if (value > MAX_ENTRIES) {
             throw new IOException("implausible entry count " + value);

@@ -37,6 +37,8 @@ public final class MetricNames {
 
     /** Exposed as {@code messaging_consumer_lag_seconds}. */
     public static final String CONSUMER_LAG = "messaging.consumer.lag";
+    /** Exposed as {@code messaging_oldest_message_age_seconds}. */
+    public static final String OLDEST_MESSAGE_AGE = "messaging.oldest_message.age";
     /** Exposed as {@code messaging_consumer_saturation}. */
     public static final String CONSUMER_SATURATION = "messaging.consumer.saturation";
     /** Exposed as {@code messaging_active_consumers}. */

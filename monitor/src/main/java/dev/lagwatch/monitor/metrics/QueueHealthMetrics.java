@@ -36,6 +36,16 @@ public final class QueueHealthMetrics implements AutoCloseable {
                         m.record(health(queue, now).lagSeconds(), LifecycleMetrics.queue(queue));
                     }
                 }));
+        instruments.add(meter.gaugeBuilder(MetricNames.OLDEST_MESSAGE_AGE)
+                .setUnit(MetricNames.UNIT_SECONDS)
+                .setDescription("Age of the oldest unfinished message, to one bucket of enqueue time; 0 when the queue"
+                        + " is empty.")
+                .buildWithCallback(m -> {
+                    long now = clock.millis();
+                    for (QueueSnapshot queue : snapshots.all()) {
+                        m.record(queue.oldestMessageAgeSeconds(now), LifecycleMetrics.queue(queue));
+                    }
+                }));
         instruments.add(meter.gaugeBuilder(MetricNames.CONSUMER_SATURATION)
                 .setUnit("1")
                 .setDescription("Busy time of the queue's consumers over the window divided by the window times their"

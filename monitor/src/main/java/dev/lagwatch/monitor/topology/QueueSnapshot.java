@@ -3,6 +3,7 @@ package dev.lagwatch.monitor.topology;
 import dev.lagwatch.monitor.health.ActivityWindow;
 import dev.lagwatch.monitor.health.ConsumerRegistry;
 import dev.lagwatch.monitor.health.QueueHealth;
+import dev.lagwatch.monitor.health.UnfinishedMessages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Map;
  *
  * @param window copy of the queue's activity window, read by the time-based gauges at scrape time
  * @param consumers copy of the queue's consumers, read by the liveness gauges at scrape time
+ * @param unfinished copy of the unfinished messages per enqueue time, for the oldest message's age
  * @param publishedAtMillis wall-clock time of publication, epoch milliseconds
  */
 public record QueueSnapshot(
@@ -23,6 +25,7 @@ public record QueueSnapshot(
         List<GroupSnapshot> groups,
         ActivityWindow window,
         ConsumerRegistry consumers,
+        UnfinishedMessages unfinished,
         long publishedAtMillis) {
 
     public QueueSnapshot {
@@ -35,7 +38,12 @@ public record QueueSnapshot(
             groups.add(GroupSnapshot.of(entry.getKey(), entry.getValue()));
         }
         return new QueueSnapshot(queue, state.depth(), state.inFlight(), state.enqueued, groups, state.window.copy(),
-                state.consumers.copy(), nowMillis);
+                state.consumers.copy(), state.unfinished.copy(), nowMillis);
+    }
+
+    /** Age in seconds of the oldest unfinished message at {@code nowMillis}; 0 when the queue is empty. */
+    public double oldestMessageAgeSeconds(long nowMillis) {
+        return unfinished.oldestAgeSeconds(depth, nowMillis);
     }
 
     /** Evaluates lag, saturation, live consumers and status at {@code nowMillis}. */

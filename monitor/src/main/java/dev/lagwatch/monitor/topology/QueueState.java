@@ -4,6 +4,7 @@ import dev.lagwatch.client.event.EventType;
 import dev.lagwatch.client.event.LifecycleEvent;
 import dev.lagwatch.monitor.health.ActivityWindow;
 import dev.lagwatch.monitor.health.ConsumerRegistry;
+import dev.lagwatch.monitor.health.UnfinishedMessages;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -28,31 +29,35 @@ public final class QueueState {
     final Map<String, GroupState> groups;
     final ActivityWindow window;
     final ConsumerRegistry consumers;
+    final UnfinishedMessages unfinished;
 
     public QueueState() {
         this(DEFAULT_SLOT_MILLIS);
     }
 
     public QueueState(long slotMillis) {
-        this(0, 0, new TreeMap<>(), new ActivityWindow(slotMillis), new ConsumerRegistry());
+        this(0, 0, new TreeMap<>(), new ActivityWindow(slotMillis), new ConsumerRegistry(), new UnfinishedMessages());
     }
 
     QueueState(long enqueued, long started, Map<String, GroupState> groups, ActivityWindow window,
-            ConsumerRegistry consumers) {
+            ConsumerRegistry consumers, UnfinishedMessages unfinished) {
         this.enqueued = enqueued;
         this.started = started;
         this.groups = groups;
         this.window = window;
         this.consumers = consumers;
+        this.unfinished = unfinished;
     }
 
     /** Adds one valid event. Heartbeats change no count here, only the consumers' liveness. */
     public void apply(LifecycleEvent event) {
         window.record(event);
         consumers.observe(event);
+        unfinished.record(event);
         if (event.type() == EventType.HEARTBEAT) {
-            // Heartbeats come every few seconds per consumer, a cheap moment to bound the registry.
+            // Heartbeats come every few seconds per consumer, a cheap moment to bound the state.
             consumers.forgetSilent(event.ts(), FORGET_CONSUMERS_AFTER_WINDOWS * window.windowMillis());
+            unfinished.dropStale(event.ts(), window.windowMillis());
         }
         EventType type = event.type();
         switch (type) {

@@ -4,6 +4,7 @@ import dev.lagwatch.client.event.ErrorCategory;
 import dev.lagwatch.monitor.health.ActivityWindow;
 import dev.lagwatch.monitor.health.ConsumerRegistry;
 import dev.lagwatch.monitor.health.HealthStateCodec;
+import dev.lagwatch.monitor.health.UnfinishedMessages;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -21,7 +22,10 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class QueueStateSerde implements Serde<QueueState> {
 
-    /** Version 2 adds the activity window and the consumer registry; version 1 records still read. */
+    /**
+     * Version 2 adds the activity window, the consumer registry and the unfinished messages per
+     * enqueue time; version 1 records still read.
+     */
     static final byte FORMAT_VERSION = 2;
 
     @Override
@@ -47,6 +51,7 @@ public final class QueueStateSerde implements Serde<QueueState> {
         }
         HealthStateCodec.writeWindow(state.window, out::writeVarlong);
         HealthStateCodec.writeConsumers(state.consumers, out::writeVarlong, out::writeString);
+        HealthStateCodec.writeUnfinished(state.unfinished, out::writeVarlong);
         return out.toByteArray();
     }
 
@@ -87,11 +92,12 @@ public final class QueueStateSerde implements Serde<QueueState> {
             }
             if (version == 1) {
                 return new QueueState(enqueued, started, groups, new ActivityWindow(QueueState.DEFAULT_SLOT_MILLIS),
-                        new ConsumerRegistry());
+                        new ConsumerRegistry(), new UnfinishedMessages());
             }
             ActivityWindow window = HealthStateCodec.readWindow(() -> readVarlong(in));
             ConsumerRegistry consumers = HealthStateCodec.readConsumers(() -> readVarlong(in), () -> readString(in));
-            return new QueueState(enqueued, started, groups, window, consumers);
+            UnfinishedMessages unfinished = HealthStateCodec.readUnfinished(() -> readVarlong(in));
+            return new QueueState(enqueued, started, groups, window, consumers, unfinished);
         } catch (IOException e) {
             throw new SerializationException("Corrupt queue state record of " + data.length + " bytes", e);
         }
