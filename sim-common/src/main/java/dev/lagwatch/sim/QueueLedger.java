@@ -20,6 +20,8 @@ public final class QueueLedger {
     private final LongList processingMillis = new LongList();
     private final LongList waitMillis = new LongList();
     private final LongList endToEndMillis = new LongList();
+    /** Enqueue time of each message not finished for good, by message id; only messages enqueued here. */
+    private final Map<String, Long> unfinishedEnqueuedAt = new java.util.HashMap<>();
 
     QueueLedger() {
         for (ErrorCategory category : ErrorCategory.values()) {
@@ -27,9 +29,23 @@ public final class QueueLedger {
         }
     }
 
-    /** A message the broker acknowledged. */
-    public synchronized void enqueued() {
+    /** A message the broker acknowledged, enqueued at {@code enqueuedAt}. */
+    public synchronized void enqueued(String messageId, long enqueuedAt) {
         enqueued++;
+        unfinishedEnqueuedAt.put(messageId, enqueuedAt);
+    }
+
+    /** A message finished for good: completed, or failed without retry. */
+    public synchronized void finished(String messageId) {
+        unfinishedEnqueuedAt.remove(messageId);
+    }
+
+    /**
+     * Enqueue time of the oldest message this ledger saw enqueued and not finished, or -1 when
+     * there is none. Producer and consumer must share the ledger for this to be meaningful.
+     */
+    public synchronized long oldestUnfinishedEnqueuedAt() {
+        return unfinishedEnqueuedAt.values().stream().mapToLong(Long::longValue).min().orElse(-1);
     }
 
     public synchronized void started() {

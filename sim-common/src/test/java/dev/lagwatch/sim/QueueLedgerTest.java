@@ -25,7 +25,7 @@ class QueueLedgerTest {
     void unfinishedCountsOnlyFinalOutcomes() {
         QueueLedger ledger = new Ledger().queue("orders");
         for (int i = 0; i < 3; i++) {
-            ledger.enqueued();
+            ledger.enqueued("m-" + i, 1_000 + i);
         }
         ledger.completed(10, 1, 11);
         ledger.failed(ErrorCategory.TIMEOUT, true, 5, 1, 6);
@@ -39,9 +39,24 @@ class QueueLedgerTest {
     }
 
     @Test
+    void oldestUnfinishedFollowsFinishedMessages() {
+        QueueLedger ledger = new Ledger().queue("orders");
+        ledger.enqueued("m-1", 1_000);
+        ledger.enqueued("m-2", 2_000);
+        ledger.enqueued("m-3", 3_000);
+
+        ledger.finished("m-2");
+        assertThat(ledger.oldestUnfinishedEnqueuedAt()).isEqualTo(1_000);
+        ledger.finished("m-1");
+        assertThat(ledger.oldestUnfinishedEnqueuedAt()).isEqualTo(3_000);
+        ledger.finished("m-3");
+        assertThat(ledger.oldestUnfinishedEnqueuedAt()).isEqualTo(-1);
+    }
+
+    @Test
     void writesJson(@TempDir Path directory) throws Exception {
         Ledger ledger = new Ledger();
-        ledger.queue("orders").enqueued();
+        ledger.queue("orders").enqueued("m-1", 1_000);
         ledger.queue("orders").failed(ErrorCategory.RATE_LIMIT, false, 7, 2, 9);
         Path file = directory.resolve("ledger.json");
 

@@ -52,6 +52,8 @@ public final class ConsumerSimulator implements AutoCloseable {
     private final Clock clock;
     private final List<Worker> workers = new ArrayList<>();
     private volatile boolean running = true;
+    /** Set by {@link #hangMidMessage()}: attempts that start from now on never finish. */
+    private volatile boolean hanging;
 
     /**
      * Creates missing topics and starts {@link ConsumerBehaviour#concurrency()} consumers.
@@ -148,12 +150,14 @@ public final class ConsumerSimulator implements AutoCloseable {
                 Attempt attempt = events.started(record.key(), enqueuedAt, attemptNumber, availableAt);
                 queueLedger.started();
                 long startedAt = attempt.startedAt();
+                awaitWhileHanging();
                 TimeUnit.MILLISECONDS.sleep(behaviour.processingTime().sampleMillis(random));
                 ErrorCategory failure = behaviour.failures().draw(random);
                 long finishedAt = clock.millis();
                 if (failure == null) {
                     attempt.completedAt(finishedAt);
                     queueLedger.completed(finishedAt - startedAt, startedAt - availableAt, finishedAt - enqueuedAt);
+                    queueLedger.finished(record.key());
                     return;
                 }
                 boolean retry = behaviour.retries(failure, attemptNumber);
@@ -161,6 +165,7 @@ public final class ConsumerSimulator implements AutoCloseable {
                 queueLedger.failed(failure, retry, finishedAt - startedAt, startedAt - availableAt,
                         finishedAt - enqueuedAt);
                 if (!retry) {
+                    queueLedger.finished(record.key());
                     return;
                 }
                 TimeUnit.MILLISECONDS.sleep(behaviour.retryBackoff().toMillis());
@@ -183,6 +188,21 @@ public final class ConsumerSimulator implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             log.debug("Consumer {} assigned {}", consumerId, partitions);
+        }
+    }
+
+    /**
+     * Makes every consumer hang in its next attempt, after recording that it started, as a
+     * consumer stuck on a dead dependency would. Heartbeats go on. Only {@link #close()} ends it.
+     */
+    public void hangMidMessage() {
+        hanging = true;
+        log.info("Consumers of group {} hang in their next attempt", group);
+    }
+
+    private void awaitWhileHanging() throws InterruptedException {
+        while (hanging && running) {
+            TimeUnit.MILLISECONDS.sleep(50);
         }
     }
 

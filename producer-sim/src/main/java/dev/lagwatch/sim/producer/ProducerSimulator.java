@@ -105,7 +105,7 @@ public final class ProducerSimulator implements AutoCloseable {
         try {
             producer.send(new ProducerRecord<>(queue, null, enqueuedAt, messageId, payload), (metadata, error) -> {
                 if (error == null) {
-                    queueLedger.enqueued();
+                    queueLedger.enqueued(messageId, enqueuedAt);
                     recorder.enqueued(queue, messageId, enqueuedAt);
                 } else {
                     failedSends.incrementAndGet();
