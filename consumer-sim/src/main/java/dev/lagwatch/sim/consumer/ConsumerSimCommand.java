@@ -6,14 +6,13 @@ import dev.lagwatch.client.internal.Durations;
 import dev.lagwatch.sim.FailureMix;
 import dev.lagwatch.sim.KafkaOptions;
 import dev.lagwatch.sim.Ledger;
-import dev.lagwatch.sim.LedgerFile;
+import dev.lagwatch.sim.SimulatorShutdown;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -109,23 +108,13 @@ public final class ConsumerSimCommand implements Callable<Integer> {
             recorder.close();
             return 1;
         }
-        AtomicBoolean stopped = new AtomicBoolean();
-        Runnable stop = () -> {
-            if (stopped.compareAndSet(false, true)) {
-                simulator.close();
-                recorder.close();
-                LedgerFile.write(ledger, ledgerFile);
-            }
-        };
-        Thread hook = new Thread(stop, "consumer-sim-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        SimulatorShutdown shutdown = new SimulatorShutdown("consumer-sim", simulator::close, recorder, ledger,
+                ledgerFile);
         if (runFor == null) {
             Thread.currentThread().join();
-        } else {
-            Thread.sleep(runFor.toMillis());
-            stop.run();
-            Runtime.getRuntime().removeShutdownHook(hook);
         }
+        Thread.sleep(runFor.toMillis());
+        shutdown.stopNow();
         return 0;
     }
 
