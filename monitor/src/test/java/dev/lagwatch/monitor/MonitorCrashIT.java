@@ -1,0 +1,85 @@
+package dev.lagwatch.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lagwatch.client.LifecycleRecorder;
+import dev.lagwatch.client.event.LifecycleEvent;
+import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
+import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.Scrape;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A monitor killed with SIGKILL, then another started with empty local state. */
+// NOTE: fails today. The second monitor restores the 50 counted messages, reaches RUNNING after the
+// dead member's session times out, and then reads none of the 30 newer messages within 150 s, with
+// exactly_once_v2 and with at_least_once alike. A clean stop and restart works (MonitorRestartIT).
+@Disabled("A monitor started after another was killed with SIGKILL reads no new events; see the NOTE above")
+class MonitorCrashIT {
+
+    private static final long T0 = 1_767_225_600_000L;
+
+    @TempDir
+    Path directory;
+
+    private static void record(LifecycleRecorder recorder, int from, int to) {
+        for (int i = from; i < to; i++) {
+            recorder.enqueued("crash-orders", "m-" + i, T0 + i);
+            recorder.record(LifecycleEvent.started("crash-orders", "billing", "c-1", "m-" + i, 1, T0 + i + 10,
+                    LifecycleEvent.NOT_SET));
+            recorder.record(LifecycleEvent.completed("crash-orders", "billing", "c-1", "m-" + i, 1, T0 + i + 30,
+                    T0 + i, LifecycleEvent.NOT_SET, T0 + i + 10));
+        }
+    }
+
+    @Test
+    void countersContinueAfterSigkill() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+                LifecycleRecorder recorder = LifecycleRecorder.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .heartbeatInterval(Duration.ZERO)
+                        .build()) {
+            int firstPort = FreePort.find();
+            Process first = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                    System.getProperty("java.class.path"), "dev.lagwatch.monitor.cli.MonitorCommand",
+                    "--bootstrap-servers", broker.bootstrapServers(), "--application-id", "monitor-crash-it",
+                    "--state-dir", directory.resolve("first").toString(), "--metrics-host", "127.0.0.1",
+                    "--metrics-port", Integer.toString(firstPort))
+                    .redirectErrorStream(true)
+                    .redirectOutput(directory.resolve("first.log").toFile())
+                    .start();
+            try {
+                record(recorder, 0, 50);
+                await("first monitor counts 50").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                        .untilAsserted(() -> assertThat(Scrape.of(firstPort)
+                                .value("messaging_messages_enqueued_total", "queue", "crash-orders")).isEqualTo(50));
+            } finally {
+                first.destroyForcibly().waitFor();
+            }
+
+            record(recorder, 50, 80);
+
+            int secondPort = FreePort.find();
+            try (Monitor second = Monitor.start(MonitorConfig.builder()
+                    .bootstrapServers(broker.bootstrapServers())
+                    .applicationId("monitor-crash-it")
+                    .stateDirectory(directory.resolve("second"))
+                    .metricsHost("127.0.0.1")
+                    .metricsPort(secondPort)
+                    .build())) {
+                assertThat(second.awaitRunning(Duration.ofSeconds(120))).as("second monitor reaches RUNNING").isTrue();
+                await("second monitor reaches 80 after the dead member's session expires")
+                        .atMost(Duration.ofSeconds(150))
+                        .untilAsserted(() -> assertThat(Scrape.of(secondPort)
+                                .value("messaging_messages_enqueued_total", "queue", "crash-orders")).isEqualTo(80));
+                Scrape scrape = Scrape.of(secondPort);
+                assertThat(scrape.value("messaging_messages_processed_total", "queue", "crash-orders", "status",
+                        "success")).isEqualTo(80);
+            }
+        }
+    }
+}
