@@ -5,7 +5,7 @@ package dev.lagwatch.client;
  * the consumer group and instance id given to {@link LifecycleRecorder#consumer}. Thread-safe.
  *
  * <p>While it is open, the recorder sends a heartbeat for it at the configured heartbeat interval,
- * starting at once, so the monitor knows the consumer is alive and how much it can process.
+ * starting at once, so the monitor can tell that the consumer is alive and how much it can process.
  * {@link #close()} sends a closing heartbeat, after which the monitor stops counting the consumer.
  */
 public interface ConsumerRecorder extends AutoCloseable {
