@@ -288,7 +288,7 @@ public final class ThroughputHarness implements Callable<Integer> {
 
     /**
      * Value of the sample line starting with {@code prefix}, 0 if absent, -1 if the endpoint is not
-     * up. The request asks for one metric family, so frequent polling costs the monitor little.
+     * up. The request selects one metric family, so frequent polling costs the monitor little.
      */
     private static double metricValue(int port, String family, String prefix) {
         try {

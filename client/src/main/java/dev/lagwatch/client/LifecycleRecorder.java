@@ -93,7 +93,7 @@ public interface LifecycleRecorder extends AutoCloseable {
         private Builder() {
         }
 
-        /** Kafka bootstrap servers of the cluster that holds the events topic. Required. */
+        /** Sets the Kafka bootstrap servers of the cluster that contains the events topic. Required. */
         public Builder bootstrapServers(String bootstrapServers) {
             this.bootstrapServers = bootstrapServers;
             return this;
@@ -111,14 +111,14 @@ public interface LifecycleRecorder extends AutoCloseable {
             return this;
         }
 
-        /** How long {@link LifecycleRecorder#close()} waits to flush buffered events. Default 5 s. */
+        /** Sets how long {@link LifecycleRecorder#close()} waits to flush buffered events. Default 5 s. */
         public Builder closeTimeout(Duration closeTimeout) {
             this.closeTimeout = closeTimeout;
             return this;
         }
 
         /**
-         * How often each open {@link ConsumerRecorder} sends a heartbeat; zero turns the automatic
+         * Sets how often each open {@link ConsumerRecorder} sends a heartbeat. Zero turns the automatic
          * heartbeats off. Default 5 s. The monitor's liveness timeout should be a few intervals.
          */
         public Builder heartbeatInterval(Duration heartbeatInterval) {

@@ -70,7 +70,7 @@ public record QueueSummary(String queue, long depth, long inFlight, double throu
 
     /**
      * Estimates a quantile from per-bucket counts by linear interpolation inside the bucket that
-     * holds it, the way Prometheus' {@code histogram_quantile} does. Returns {@code NaN} for no counts.
+     * contains it, the way Prometheus' {@code histogram_quantile} does. Returns {@code NaN} for no counts.
      */
     static double quantile(long[] bucketCounts, double q) {
         long total = 0;

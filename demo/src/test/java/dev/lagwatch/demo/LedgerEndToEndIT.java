@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo scenario on a real broker, with a message limit per queue, compared line by line with
- * the simulators' ledger once the monitor is quiet. The backlogged queue still holds messages when
+ * the simulators' ledger once the monitor is quiet. The backlogged queue still contains messages when
  * the consumers stop, so its depth is checked at a value other than zero.
  */
 class LedgerEndToEndIT {
@@ -143,7 +143,7 @@ class LedgerEndToEndIT {
         }
     }
 
-    /** The upper bound of the first bucket whose cumulative count reaches {@code q} of all observations. */
+    /** Returns the upper bound of the first bucket whose cumulative count reaches {@code q} of all observations. */
     private static double bucketOfQuantile(Scrape scrape, String histogram, String queue, double q) {
         double count = scrape.value(histogram + "_count", "queue", queue);
         for (double bound : DurationHistogram.BOUNDARIES_SECONDS) {

@@ -135,7 +135,7 @@ class MonitorIT {
     }
 
     @Test
-    void garbageRecordIsCountedAndTheMonitorKeepsRunning() throws Exception {
+    void garbageRecordCountedMonitorRuns() throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
                 broker.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(MonitorConfig.DEFAULT_EVENTS_TOPIC, "it-garbage", "{not json"))

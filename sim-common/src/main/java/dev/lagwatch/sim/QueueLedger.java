@@ -6,7 +6,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * What the simulators did to one queue: counts by outcome and category, and every duration they
+ * Record of what the simulators did to one queue: counts by outcome and category, and every duration they
  * measured, in the milliseconds they also sent in the lifecycle events. Thread-safe.
  */
 public final class QueueLedger {
@@ -29,13 +29,13 @@ public final class QueueLedger {
         }
     }
 
-    /** A message the broker acknowledged, enqueued at {@code enqueuedAt}. */
+    /** Counts a message the broker acknowledged, enqueued at {@code enqueuedAt}. */
     public synchronized void enqueued(String messageId, long enqueuedAt) {
         enqueued++;
         unfinishedEnqueuedAt.put(messageId, enqueuedAt);
     }
 
-    /** A message finished for good: completed, or failed without retry. */
+    /** Marks a message as finished for good: completed, or failed without retry. */
     public synchronized void finished(String messageId) {
         unfinishedEnqueuedAt.remove(messageId);
     }
@@ -59,7 +59,7 @@ public final class QueueLedger {
         endToEndMillis.add(endToEnd);
     }
 
-    /** A failed attempt; {@code endToEnd} is ignored unless the failure is final. */
+    /** Counts a failed attempt. {@code endToEnd} is ignored unless the failure is final. */
     public synchronized void failed(ErrorCategory category, boolean retry, long processing, long wait, long endToEnd) {
         failedByCategory.merge(category, 1L, Long::sum);
         processingMillis.add(processing);
@@ -135,7 +135,7 @@ public final class QueueLedger {
     }
 
     /**
-     * The nearest-rank quantile of {@code values}: the smallest value with at least
+     * Returns the nearest-rank quantile of {@code values}: the smallest value with at least
      * {@code q * n} values at or below it. Returns {@code -1} for no values.
      */
     public static long quantile(long[] values, double q) {

@@ -9,7 +9,7 @@ public enum ErrorCategory {
     CONNECTION("ConnectionError"),
     /** The message itself is unacceptable: malformed, failing a schema or a business rule. */
     VALIDATION("ValidationError"),
-    /** A dependency or the processing itself did not answer in time. */
+    /** A dependency or the processing itself did not respond in time. */
     TIMEOUT("TimeoutError"),
     /** A dependency rejected the call because of a quota or rate limit. */
     RATE_LIMIT("RateLimitError"),

@@ -124,7 +124,7 @@ class RecorderWithoutBrokerTest {
     }
 
     @Test
-    void millionEventsFromEightThreadsAreAllAccountedFor() throws Exception {
+    void millionEventsAllAccountedFor() throws Exception {
         int threads = 8;
         int perThread = 750_000 / 8;
         int bufferCapacity = 10_000;

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 
 /**
  * The consumers seen on one queue: when each was last heard of (any of its events, by the event's
- * timestamp), its capacity from heartbeats, and whether it said it was closing. A consumer is
+ * timestamp), its capacity from heartbeats, and whether it sent a closing heartbeat. A consumer is
  * alive while its last event is within the liveness timeout and it has not closed.
  * {@link #forgetSilent} drops consumers silent for long, which keeps the registry small.
  */

@@ -23,9 +23,9 @@ public final class QueueSnapshots {
     private final AtomicLong lastConflictLoggedAt = new AtomicLong(Long.MIN_VALUE / 2);
 
     /**
-     * Publishes the snapshot of a queue owned by {@code task}. Each queue should have one owner;
-     * a second one means the queue's events reached two partitions, and the series would jump
-     * between two sets of counts, so it is logged.
+     * Publishes the snapshot of a queue owned by {@code task}. Each queue should have one owner.
+     * A second owner means the queue's events reached two partitions and its series jump between
+     * two sets of counts, so the conflict is logged.
      */
     void publish(TaskId task, QueueSnapshot snapshot) {
         TaskId previous = owners.put(snapshot.queue(), task);

@@ -42,7 +42,7 @@ class ActivityWindowTest {
     }
 
     @Test
-    void slotLeavesTheWindowWhenItsEndIsAWindowOld() {
+    void oldSlotLeavesWindow() {
         window.record(completedAt(T0, 10));
 
         // The slot [T0, T0 + 5 s) is the oldest of the window until now reaches T0 + 60 s.

@@ -54,7 +54,7 @@ class QueueHealthTest {
     }
 
     @Test
-    void consumersAliveButNoProgressForAWindowIsStall() {
+    void noProgressForWindowIsStall() {
         assertThat(QueueHealth.evaluate(5, window(0, 0, 0), ONE_CONSUMER).status()).isEqualTo(QueueStatus.STALL);
     }
 

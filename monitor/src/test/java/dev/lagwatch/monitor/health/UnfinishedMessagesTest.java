@@ -34,7 +34,7 @@ class UnfinishedMessagesTest {
     }
 
     @Test
-    void finishingTheOldestMovesTheAgeToTheNext() {
+    void finishingOldestMovesAge() {
         unfinished.record(enqueued(T0));
         unfinished.record(enqueued(T0 + 10_000));
         unfinished.record(completed(T0, T0 + 20_000));
@@ -80,7 +80,7 @@ class UnfinishedMessagesTest {
     }
 
     @Test
-    void manyDistinctSecondsWidenBucketsAndKeepTheOldestWithinOneWidth() {
+    void manySecondsWidenBuckets() {
         long messages = 2 * UnfinishedMessages.MAX_BUCKETS;
         for (long i = 0; i < messages; i++) {
             unfinished.record(enqueued(T0 + 1_000 + i * 1_000));

@@ -141,7 +141,7 @@ class LifecycleTopologyTest {
     }
 
     @Test
-    void completedBeforeStartedAndEnqueuedKeepsCountsNonNegative() {
+    void outOfOrderOutcomeNeverNegative() {
         send(completed("orders", "m-1", T0, T0 + 5, T0 + 10));
         QueueSnapshot first = published("orders");
         send(LifecycleEvent.started("orders", "billing", "c-1", "m-1", 1, T0 + 5, LifecycleEvent.NOT_SET));
@@ -179,7 +179,7 @@ class LifecycleTopologyTest {
     }
 
     @Test
-    void invalidRecordsAreCountedAndValidOnesAroundThemKept() {
+    void invalidRecordsCountedValidKept() {
         send(LifecycleEvent.enqueued("orders", "m-1", T0));
         input.pipeInput("orders", "not json".getBytes(StandardCharsets.UTF_8));
         input.pipeInput("orders", "{\"v\":9,\"type\":\"enqueued\",\"queue\":\"orders\",\"ts\":1}"
@@ -194,7 +194,7 @@ class LifecycleTopologyTest {
     }
 
     @Test
-    void eventWithOtherKeyIsCountedUnderItsQueue() {
+    void otherKeyCountedUnderQueue() {
         input.pipeInput((String) null, codec.encode(LifecycleEvent.enqueued("orders", "m-1", T0)));
         input.pipeInput("emails", codec.encode(LifecycleEvent.enqueued("orders", "m-2", T0)));
 
