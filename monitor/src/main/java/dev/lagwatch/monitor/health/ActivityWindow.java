@@ -61,14 +61,23 @@ public final class ActivityWindow {
 
     /** Counts {@code event} in the slot of its timestamp; heartbeats and events older than the ring count nothing. */
     public void record(LifecycleEvent event) {
+        record(event, event.ts());
+    }
+
+    /**
+     * Counts {@code event} in the slot of {@code atMillis}, which is the event's timestamp unless
+     * the caller moved it back from the future: one event far ahead would otherwise claim a ring
+     * position that the present needs. Busy time still comes from the event's own timestamps.
+     */
+    public void record(LifecycleEvent event, long atMillis) {
         if (event.type() == EventType.HEARTBEAT) {
             return;
         }
-        int position = positionFor(event.ts());
+        int position = positionFor(atMillis);
         if (position < 0) {
             return;
         }
-        firstEventMillis = Math.min(firstEventMillis, event.ts());
+        firstEventMillis = Math.min(firstEventMillis, atMillis);
         switch (event.type()) {
             case ENQUEUED -> enqueued[position]++;
             case STARTED -> started[position]++;

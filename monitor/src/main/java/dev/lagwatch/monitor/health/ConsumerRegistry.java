@@ -28,28 +28,37 @@ public final class ConsumerRegistry {
     /**
      * Last known state of one consumer.
      *
-     * @param lastSeenMillis timestamp of its newest event
+     * @param lastSeenMillis time of its newest event, see {@link #observe(LifecycleEvent, long)}
      * @param capacity messages it can process at once, from its latest heartbeat (1 until one arrives)
      * @param closed whether its newest event was a closing heartbeat
      */
     public record ConsumerState(long lastSeenMillis, int capacity, boolean closed) {
     }
 
-    /** Updates the sender of {@code event}; an event older than the consumer's newest changes nothing. */
+    /** Updates the sender of {@code event} as seen at the event's own timestamp. */
     public void observe(LifecycleEvent event) {
+        observe(event, event.ts());
+    }
+
+    /**
+     * Updates the sender of {@code event} as seen at {@code atMillis}, which is the event's
+     * timestamp unless the caller moved it back from the future. An event older than the
+     * consumer's newest changes nothing.
+     */
+    public void observe(LifecycleEvent event, long atMillis) {
         if (!event.type().isConsumerEvent() || event.consumer() == null) {
             return;
         }
         Map<String, ConsumerState> group = byGroup.computeIfAbsent(event.group(), name -> new TreeMap<>());
         ConsumerState previous = group.get(event.consumer());
-        if (previous != null && previous.lastSeenMillis() > event.ts()) {
+        if (previous != null && previous.lastSeenMillis() > atMillis) {
             return;
         }
         int capacity = previous == null ? 1 : previous.capacity();
         if (event.type() == EventType.HEARTBEAT && event.capacity() > 0) {
             capacity = event.capacity();
         }
-        group.put(event.consumer(), new ConsumerState(event.ts(), capacity, event.closing()));
+        group.put(event.consumer(), new ConsumerState(atMillis, capacity, event.closing()));
     }
 
     /** Forgets consumers whose last event is more than {@code silenceMillis} old, and groups left empty. */

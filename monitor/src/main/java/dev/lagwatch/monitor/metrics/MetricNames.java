@@ -52,6 +52,9 @@ public final class MetricNames {
     public static final String EVENTS_INVALID = "lagwatch.events.invalid";
     /** Exposed as {@code lagwatch_events_rekeyed_total}. */
     public static final String EVENTS_REKEYED = "lagwatch.events.rekeyed";
+
+    /** Exposed as {@code lagwatch_events_clock_skew_total}. */
+    public static final String EVENTS_CLOCK_SKEW = "lagwatch.events.clock_skew";
     /** Exposed as {@code lagwatch_queues_owned}. */
     public static final String QUEUES_OWNED = "lagwatch.queues.owned";
 

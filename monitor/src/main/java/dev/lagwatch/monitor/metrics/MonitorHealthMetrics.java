@@ -29,6 +29,11 @@ public final class MonitorHealthMetrics implements AutoCloseable {
                 .setUnit(MetricNames.UNIT_EVENTS)
                 .setDescription("Valid events routed again by queue because their record key or partition did not match it.")
                 .buildWithCallback(m -> m.record(stats.rekeyed())));
+        instruments.add(meter.counterBuilder(MetricNames.EVENTS_CLOCK_SKEW)
+                .setUnit(MetricNames.UNIT_EVENTS)
+                .setDescription("Valid events whose timestamps show host clocks more than 1 s apart; "
+                        + "their times were clamped, never turned into negative durations.")
+                .buildWithCallback(m -> m.record(stats.clockSkewed())));
         instruments.add(meter.gaugeBuilder(MetricNames.QUEUES_OWNED)
                 .ofLongs()
                 .setUnit("{queue}")

@@ -85,7 +85,7 @@ public final class LifecycleTopology {
 
         branches.get("key-matches-queue")
                 .merge(rekeyed, Named.as("all-events-by-queue"))
-                .process(() -> new QueueAggregator(STORE_NAME, publishInterval, slotMillis, snapshots), Named.as("aggregate"),
+                .process(() -> new QueueAggregator(STORE_NAME, publishInterval, slotMillis, snapshots, stats), Named.as("aggregate"),
                         STORE_NAME);
         return builder.build();
     }

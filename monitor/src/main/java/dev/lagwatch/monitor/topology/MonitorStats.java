@@ -5,12 +5,13 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The monitor's own counters since the process started: events read and events rejected. */
+/** The monitor's own counters since the process started: events read, rejected, re-routed and skewed. */
 public final class MonitorStats {
 
     private final LongAdder consumed = new LongAdder();
     private final EnumMap<Reason, LongAdder> invalid = new EnumMap<>(Reason.class);
     private final LongAdder rekeyed = new LongAdder();
+    private final LongAdder clockSkewed = new LongAdder();
 
     public MonitorStats() {
         for (Reason reason : Reason.values()) {
@@ -30,6 +31,10 @@ public final class MonitorStats {
         rekeyed.increment();
     }
 
+    void recordClockSkew() {
+        clockSkewed.increment();
+    }
+
     /** Records read from the events topic, valid or not. */
     public long consumed() {
         return consumed.sum();
@@ -40,6 +45,11 @@ public final class MonitorStats {
         Map<Reason, Long> counts = new EnumMap<>(Reason.class);
         invalid.forEach((reason, count) -> counts.put(reason, count.sum()));
         return counts;
+    }
+
+    /** Valid events whose timestamps show clocks apart by more than {@link ClockSkew#ALLOWANCE_MILLIS}. */
+    public long clockSkewed() {
+        return clockSkewed.sum();
     }
 
     /** Valid events routed again by queue because their record key or partition did not match it. */

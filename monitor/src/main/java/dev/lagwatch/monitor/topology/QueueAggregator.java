@@ -30,17 +30,20 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, Void, V
     private final Duration publishInterval;
     private final long slotMillis;
     private final QueueSnapshots snapshots;
+    private final MonitorStats stats;
 
     private final Map<String, QueueState> states = new HashMap<>();
     private final Set<String> changed = new HashSet<>();
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, QueueState> store;
 
-    QueueAggregator(String storeName, Duration publishInterval, long slotMillis, QueueSnapshots snapshots) {
+    QueueAggregator(String storeName, Duration publishInterval, long slotMillis, QueueSnapshots snapshots,
+            MonitorStats stats) {
         this.storeName = storeName;
         this.publishInterval = publishInterval;
         this.slotMillis = slotMillis;
         this.snapshots = snapshots;
+        this.stats = stats;
     }
 
     @Override
@@ -70,7 +73,11 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, Void, V
             }
             states.put(queue, state);
         }
-        state.apply(event);
+        long nowMillis = context.currentSystemTimeMs();
+        if (ClockSkew.isSkewed(event, nowMillis)) {
+            stats.recordClockSkew();
+        }
+        state.apply(event, nowMillis);
         store.put(queue, state);
         changed.add(queue);
     }

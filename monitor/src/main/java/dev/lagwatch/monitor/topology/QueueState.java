@@ -49,15 +49,25 @@ public final class QueueState {
         this.unfinished = unfinished;
     }
 
-    /** Adds one valid event. Heartbeats change no count here, only the consumers' liveness. */
-    public void apply(LifecycleEvent event) {
-        window.record(event);
-        consumers.observe(event);
+    /**
+     * Adds one valid event read at {@code nowMillis} on the monitor's clock. Heartbeats change no
+     * count here, only the consumers' liveness.
+     *
+     * <p>An event stamped after {@code nowMillis} comes from a host whose clock runs ahead. It is
+     * placed at {@code nowMillis} in the activity window and in the consumers' liveness, so that
+     * it neither claims a future slot nor keeps a dead consumer alive until its clock catches up.
+     * Durations come from the event's own timestamps, which one host took, and the unfinished
+     * messages keep the exact enqueue time so that outcomes find their bucket.
+     */
+    public void apply(LifecycleEvent event, long nowMillis) {
+        long at = Math.min(event.ts(), nowMillis);
+        window.record(event, at);
+        consumers.observe(event, at);
         unfinished.record(event);
         if (event.type() == EventType.HEARTBEAT) {
             // Heartbeats come every few seconds per consumer, a cheap moment to bound the state.
-            consumers.forgetSilent(event.ts(), FORGET_CONSUMERS_AFTER_WINDOWS * window.windowMillis());
-            unfinished.dropStale(event.ts(), window.windowMillis());
+            consumers.forgetSilent(at, FORGET_CONSUMERS_AFTER_WINDOWS * window.windowMillis());
+            unfinished.dropStale(at, window.windowMillis());
         }
         EventType type = event.type();
         switch (type) {
@@ -68,7 +78,7 @@ public final class QueueState {
             default -> throw new IllegalStateException("Unhandled event type " + type);
         }
         if (type != EventType.HEARTBEAT && depth() == 0) {
-            window.recordEmpty(event.ts());
+            window.recordEmpty(at);
         }
     }
 

@@ -10,15 +10,18 @@ import org.junit.jupiter.api.Test;
 
 class QueueStateSerdeTest {
 
+    /** The monitor's clock while applying events: after every event here. */
+    private static final long NOW = 3_000_000;
+
     @Test
     void roundTripKeepsCountsAndHistograms() {
         QueueState state = new QueueState();
-        state.apply(LifecycleEvent.enqueued("q", null, 1000));
-        state.apply(LifecycleEvent.started("q", "g1", "c", null, 1, 1100, LifecycleEvent.NOT_SET));
+        state.apply(LifecycleEvent.enqueued("q", null, 1000), NOW);
+        state.apply(LifecycleEvent.started("q", "g1", "c", null, 1, 1100, LifecycleEvent.NOT_SET), NOW);
         state.apply(LifecycleEvent.failed("q", "g1", "c", null, 1, 1200, 1000, LifecycleEvent.NOT_SET, 1100,
-                ErrorCategory.RATE_LIMIT, true));
+                ErrorCategory.RATE_LIMIT, true), NOW);
         state.apply(LifecycleEvent.completed("q", "g2", "c", null, 1, 2_000_000, 1000, LifecycleEvent.NOT_SET,
-                1100));
+                1100), NOW);
 
         QueueState copy = QueueStateSerde.read(QueueStateSerde.write(state));
 
@@ -34,10 +37,10 @@ class QueueStateSerdeTest {
     @Test
     void roundTripKeepsWindowAndConsumers() {
         QueueState state = new QueueState(2_000);
-        state.apply(LifecycleEvent.heartbeat("q", "g1", "c-1", 10_000, 3));
-        state.apply(LifecycleEvent.closing("q", "g1", "c-2", 10_500));
+        state.apply(LifecycleEvent.heartbeat("q", "g1", "c-1", 10_000, 3), NOW);
+        state.apply(LifecycleEvent.closing("q", "g1", "c-2", 10_500), NOW);
         state.apply(LifecycleEvent.completed("q", "g1", "c-1", null, 1, 11_000, 9_000, LifecycleEvent.NOT_SET,
-                10_600));
+                10_600), NOW);
 
         QueueState copy = QueueStateSerde.read(QueueStateSerde.write(state));
 
@@ -50,10 +53,10 @@ class QueueStateSerdeTest {
     @Test
     void roundTripKeepsUnfinishedMessagesWithNegativeCounts() {
         QueueState state = new QueueState();
-        state.apply(LifecycleEvent.enqueued("q", null, 5_000));
-        state.apply(LifecycleEvent.enqueued("q", null, 7_000));
+        state.apply(LifecycleEvent.enqueued("q", null, 5_000), NOW);
+        state.apply(LifecycleEvent.enqueued("q", null, 7_000), NOW);
         // An outcome whose enqueued event has not arrived yet leaves a negative count.
-        state.apply(LifecycleEvent.completed("q", "g", "c", null, 1, 9_500, 9_000, LifecycleEvent.NOT_SET, 9_100));
+        state.apply(LifecycleEvent.completed("q", "g", "c", null, 1, 9_500, 9_000, LifecycleEvent.NOT_SET, 9_100), NOW);
 
         QueueState copy = QueueStateSerde.read(QueueStateSerde.write(state));
 
@@ -83,7 +86,7 @@ class QueueStateSerdeTest {
     @Test
     void groupNamesOutsideTheBasicPlaneRoundTrip() {
         QueueState state = new QueueState();
-        state.apply(LifecycleEvent.heartbeat("q", "billing-\uD83D\uDCB0-\u00e9", "c", 1000, 1));
+        state.apply(LifecycleEvent.heartbeat("q", "billing-\uD83D\uDCB0-\u00e9", "c", 1000, 1), NOW);
 
         assertThat(QueueStateSerde.read(QueueStateSerde.write(state)).groups).containsOnlyKeys("billing-\uD83D\uDCB0-\u00e9");
     }
