@@ -63,7 +63,7 @@ public final class QueueHealthMetrics implements AutoCloseable {
                 .buildWithCallback(m -> {
                     long now = clock.millis();
                     for (QueueSnapshot queue : snapshots.all()) {
-                        for (String group : queue.consumers().groups()) {
+                        for (String group : queue.consumerGroups()) {
                             m.record(queue.consumers().activeConsumers(group, now, livenessTimeoutMillis),
                                     Attributes.of(QUEUE, queue.queue(), CONSUMER_GROUP, group));
                         }

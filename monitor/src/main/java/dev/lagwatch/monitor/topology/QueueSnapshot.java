@@ -7,6 +7,8 @@ import dev.lagwatch.monitor.health.UnfinishedMessages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Immutable view of one queue's state, published by the topology for metric callbacks and other
@@ -39,6 +41,20 @@ public record QueueSnapshot(
         }
         return new QueueSnapshot(queue, state.depth(), state.inFlight(), state.enqueued, groups, state.window.copy(),
                 state.consumers.copy(), state.unfinished.copy(), nowMillis);
+    }
+
+    /**
+     * Returns every consumer group known on this queue: those with counts and those with consumers on
+     * record. A group stays after its consumers are forgotten, so that its live-consumer series
+     * reads 0 instead of disappearing.
+     */
+    public Set<String> consumerGroups() {
+        Set<String> names = new TreeSet<>();
+        for (GroupSnapshot group : groups) {
+            names.add(group.group());
+        }
+        consumers.groups().forEach(names::add);
+        return names;
     }
 
     /** Age in seconds of the oldest unfinished message at {@code nowMillis}; 0 when the queue is empty. */

@@ -194,6 +194,22 @@ class LifecycleTopologyTest {
     }
 
     @Test
+    void missingTimestampsRejectedNotTurnedIntoAges() {
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+        // Producers without a clock of their own send -1 or 0, which would read as an age of 56 years.
+        for (String ts : List.of("-1", "0")) {
+            input.pipeInput("orders", ("{\"v\":1,\"type\":\"enqueued\",\"queue\":\"orders\",\"ts\":" + ts + "}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+
+        QueueSnapshot orders = published("orders");
+
+        assertThat(stats.invalidByReason().get(Reason.INVALID_TIMESTAMP)).isEqualTo(2);
+        assertThat(orders.depth()).isEqualTo(1);
+        assertThat(orders.oldestMessageAgeSeconds(T0 + 3_000)).isEqualTo(3.0);
+    }
+
+    @Test
     void otherKeyCountedUnderQueue() {
         input.pipeInput((String) null, codec.encode(LifecycleEvent.enqueued("orders", "m-1", T0)));
         input.pipeInput("emails", codec.encode(LifecycleEvent.enqueued("orders", "m-2", T0)));
@@ -226,6 +242,60 @@ class LifecycleTopologyTest {
         assertThat(billing.waiting().sumMillis()).isZero();
         assertThat(billing.endToEnd().sumMillis()).isZero();
         assertThat(billing.processing().sumMillis()).isEqualTo(200);
+    }
+
+    @Test
+    void negativeWaitBeyondAllowanceCountedAsSkew() {
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+        send(completed("orders", "m-1", T0, T0 - 300, T0 - 100));
+        send(LifecycleEvent.enqueued("orders", "m-2", T0));
+        // The consumer's clock is 5 s behind the producer's.
+        send(completed("orders", "m-2", T0, T0 - 5_000, T0 - 4_800));
+
+        published("orders");
+
+        assertThat(stats.clockSkewed()).isEqualTo(1);
+    }
+
+    @Test
+    void futureEventsCountedAndPlacedAtMonitorTime() {
+        // A producer and a consumer on a host whose clock is an hour ahead. An hour is a whole
+        // number of windows, so unclamped its events would take the ring position of the present.
+        long hourAhead = T0 + Duration.ofHours(1).toMillis();
+        send(LifecycleEvent.enqueued("orders", "m-0", hourAhead));
+        send(LifecycleEvent.heartbeat("orders", "billing", "c-fast", hourAhead, 1));
+        // Work on hosts that agree with the monitor. Being 200 ms ahead is within the allowance.
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+        send(LifecycleEvent.started("orders", "billing", "c-1", "m-1", 1, T0 + 100, T0));
+        send(completed("orders", "m-1", T0, T0 + 100, T0 + 200));
+
+        QueueSnapshot orders = published("orders");
+        long liveness = Duration.ofSeconds(15).toMillis();
+
+        assertThat(stats.clockSkewed()).isEqualTo(2);
+        assertThat(orders.window().totals(T0 + 1_000).enqueued()).isEqualTo(2);
+        assertThat(orders.window().totals(T0 + 1_000).messagesFinished()).isEqualTo(1);
+        assertThat(orders.depth()).isEqualTo(1);
+        assertThat(orders.oldestMessageAgeSeconds(T0 + 1_000)).isZero();
+        assertThat(orders.health(T0 + 1_000, liveness).activeConsumers()).isEqualTo(2);
+        // The fast host's consumer counts as seen at T0 and drops out after the liveness timeout.
+        assertThat(orders.health(T0 + liveness + 1_000, liveness).activeConsumers()).isZero();
+    }
+
+    @Test
+    void groupOutlivesItsForgottenConsumers() {
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+        send(completed("orders", "m-1", T0, T0 + 100, T0 + 200));
+        // Eleven windows later another group's heartbeat makes the queue forget billing's silent consumer.
+        Duration later = Duration.ofMinutes(11);
+        driver.advanceWallClockTime(later);
+        send(LifecycleEvent.heartbeat("orders", "audit", "c-9", T0 + later.toMillis(), 1));
+
+        QueueSnapshot orders = published("orders");
+
+        assertThat(orders.consumers().groups()).containsExactly("audit");
+        assertThat(orders.consumerGroups()).containsExactly("audit", "billing");
+        assertThat(orders.consumers().activeConsumers("billing", T0 + later.toMillis(), 15_000)).isZero();
     }
 
     @Test
