@@ -1,6 +1,7 @@
 package dev.lagwatch.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 import static org.awaitility.Awaitility.await;
 
 import dev.lagwatch.client.LifecycleRecorder;
@@ -20,6 +21,7 @@ import dev.lagwatch.sim.producer.QueueLoad;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -142,6 +144,38 @@ class ConsumerHealthIT {
                             assertThat(value("messaging_active_consumers", queue, "consumer_group", "slow-workers"))
                                     .isEqualTo(1);
                         });
+            } finally {
+                producer.close();
+                consumer.close();
+            }
+        }
+    }
+
+    @Test
+    void saturationIsBusyTimeOverCapacity() throws Exception {
+        String queue = "health-half";
+        Ledger ledger = new Ledger();
+        QueueLedger truth = ledger.queue(queue);
+        double ratePerSecond = 8;
+        try (LifecycleRecorder recorder = recorder()) {
+            // Two consumers of 100 ms each share 8 messages/s: busy 0.8 s per second out of a capacity of 2.
+            ProducerSimulator producer = new ProducerSimulator(broker.bootstrapServers(), Map.of(),
+                    List.of(QueueLoad.steady(queue, ratePerSecond, 400)), 100, 2, recorder, ledger, Clock.systemUTC());
+            ConsumerSimulator consumer = new ConsumerSimulator(broker.bootstrapServers(), Map.of(), List.of(queue),
+                    "half-busy", new ConsumerBehaviour(DurationDistribution.parse("fixed:100ms"), FailureMix.none(),
+                            1, Duration.ZERO, 2), 2, recorder, ledger, Clock.systemUTC(), 1);
+            try {
+                await("two live consumers").atMost(Duration.ofSeconds(30))
+                        .until(() -> value("messaging_active_consumers", queue, "consumer_group", "half-busy") == 2);
+                // After the consumers have worked for a whole window, the window contains steady load only.
+                await("a window of steady work").pollDelay(WINDOW).atMost(WINDOW.plusSeconds(30))
+                        .until(() -> truth.completedCount() >= ratePerSecond * WINDOW.toSeconds());
+                long[] processing = truth.processingMillis();
+                double meanProcessingSeconds = Arrays.stream(processing).average().orElseThrow() / 1000;
+                double expected = ratePerSecond * meanProcessingSeconds / 2;
+
+                assertThat(value("messaging_consumer_saturation", queue)).as("saturation, expected %.2f", expected)
+                        .isCloseTo(expected, offset(0.1));
             } finally {
                 producer.close();
                 consumer.close();
