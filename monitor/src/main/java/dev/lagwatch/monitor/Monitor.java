@@ -1,11 +1,13 @@
 package dev.lagwatch.monitor;
 
 import dev.lagwatch.monitor.metrics.MetricsServer;
+import dev.lagwatch.monitor.offsets.OffsetPoller;
 import dev.lagwatch.monitor.topology.LifecycleTopology;
 import dev.lagwatch.monitor.topology.MonitorStats;
 import dev.lagwatch.monitor.topology.QueueSnapshots;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +44,8 @@ public final class Monitor implements AutoCloseable {
     private final MonitorStats stats = new MonitorStats();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private MetricsServer metricsServer;
+    private Admin offsetAdmin;
+    private OffsetPoller offsetPoller;
     private KafkaStreams streams;
     private volatile boolean failed;
 
@@ -62,6 +66,9 @@ public final class Monitor implements AutoCloseable {
                     config.serviceName(), config.livenessTimeout(), monitor.snapshots, monitor.stats,
                     Clock.systemUTC());
             monitor.startStreams(partitions);
+            if (config.offsetPoller() != null) {
+                monitor.startOffsetPoller();
+            }
             return monitor;
         } catch (RuntimeException e) {
             monitor.close();
@@ -69,14 +76,28 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
+    private Admin createAdmin(String clientIdSuffix) {
+        Map<String, Object> adminConfig = new HashMap<>(config.kafkaProperties());
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-" + clientIdSuffix);
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+        return Admin.create(adminConfig);
+    }
+
+    private void startOffsetPoller() {
+        offsetAdmin = createAdmin("offsets");
+        offsetPoller = OffsetPoller.start(offsetAdmin, config.bootstrapServers(), config.kafkaProperties(),
+                config.offsetPoller());
+        metricsServer.bindOffsetPoller(offsetPoller, config.offsetPoller().clusterName(),
+                config.offsetPoller().perPartition());
+        log.info("Polling consumer group offsets every {} for cluster {}", config.offsetPoller().interval(),
+                config.offsetPoller().clusterName());
+    }
+
     /** Creates the events topic if it is missing and returns its partition count. */
     private int ensureEventsTopic() {
-        Map<String, Object> adminConfig = new java.util.HashMap<>(config.kafkaProperties());
-        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-setup");
         String topic = config.eventsTopic();
-        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-        Admin admin = Admin.create(adminConfig);
+        Admin admin = createAdmin("setup");
         try {
             Set<String> existing = admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (existing.contains(topic)) {
@@ -217,6 +238,12 @@ public final class Monitor implements AutoCloseable {
                 log.warn("Kafka Streams did not stop within {}; exiting anyway, uncommitted work is reprocessed"
                         + " at the next start", timeout);
             }
+        }
+        if (offsetPoller != null) {
+            offsetPoller.close();
+        }
+        if (offsetAdmin != null) {
+            offsetAdmin.close(Duration.ofSeconds(5));
         }
         if (metricsServer != null) {
             metricsServer.close();

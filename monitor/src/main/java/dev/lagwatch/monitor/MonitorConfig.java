@@ -1,11 +1,14 @@
 package dev.lagwatch.monitor;
 
+import dev.lagwatch.monitor.offsets.NameFilter;
+import dev.lagwatch.monitor.offsets.OffsetPollerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -27,6 +30,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param metricsPort port of the metrics endpoint
  * @param serviceName {@code service.name} resource attribute
  * @param kafkaProperties extra Kafka client properties (security settings, for example) for every client
+ * @param offsetPoller settings of the offset lag poller, or {@code null} when it is disabled
  */
 public record MonitorConfig(
         String bootstrapServers,
@@ -43,10 +47,14 @@ public record MonitorConfig(
         String metricsHost,
         int metricsPort,
         String serviceName,
-        Map<String, String> kafkaProperties) {
+        Map<String, String> kafkaProperties,
+        OffsetPollerConfig offsetPoller) {
 
     public static final String DEFAULT_EVENTS_TOPIC = "lagwatch.events";
     public static final int DEFAULT_METRICS_PORT = 9464;
+    public static final Duration DEFAULT_OFFSET_POLL_INTERVAL = Duration.ofSeconds(15);
+    public static final String DEFAULT_CLUSTER_NAME = "kafka";
+    private static final Duration OFFSET_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -56,25 +64,6 @@ public record MonitorConfig(
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    public Builder toBuilder() {
-        return new Builder()
-                .bootstrapServers(bootstrapServers)
-                .eventsTopic(eventsTopic)
-                .eventsTopicPartitions(eventsTopicPartitions)
-                .eventsTopicReplicationFactor(eventsTopicReplicationFactor)
-                .applicationId(applicationId)
-                .stateDirectory(stateDirectory)
-                .processingGuarantee(processingGuarantee)
-                .streamThreads(streamThreads)
-                .publishInterval(publishInterval)
-                .window(window)
-                .livenessTimeout(livenessTimeout)
-                .metricsHost(metricsHost)
-                .metricsPort(metricsPort)
-                .serviceName(serviceName)
-                .kafkaProperties(kafkaProperties);
     }
 
     /** Mutable builder with the documented defaults. */
@@ -94,8 +83,73 @@ public record MonitorConfig(
         private int metricsPort = DEFAULT_METRICS_PORT;
         private String serviceName = "lagwatch-monitor";
         private Map<String, String> kafkaProperties = Map.of();
+        private boolean offsetLag = true;
+        private Duration offsetPollInterval = DEFAULT_OFFSET_POLL_INTERVAL;
+        private Duration offsetReadTimeout = Duration.ofSeconds(5);
+        private String clusterName = DEFAULT_CLUSTER_NAME;
+        private List<String> includeGroups = List.of();
+        private List<String> excludeGroups = List.of();
+        private List<String> includeTopics = List.of();
+        private List<String> excludeTopics = List.of();
+        private boolean internalTopics;
+        private String offsetGranularity = "partition";
 
         private Builder() {
+        }
+
+        /** Whether to poll the offsets of every consumer group; on by default. */
+        public Builder offsetLag(boolean value) {
+            offsetLag = value;
+            return this;
+        }
+
+        public Builder offsetPollInterval(Duration value) {
+            offsetPollInterval = value;
+            return this;
+        }
+
+        /** Bound on reading the first unconsumed records of all partitions in one poll. */
+        public Builder offsetReadTimeout(Duration value) {
+            offsetReadTimeout = value;
+            return this;
+        }
+
+        public Builder clusterName(String value) {
+            clusterName = value;
+            return this;
+        }
+
+        /** Regular expressions a consumer group's whole name must match to be measured; empty for all. */
+        public Builder includeGroups(List<String> value) {
+            includeGroups = value;
+            return this;
+        }
+
+        public Builder excludeGroups(List<String> value) {
+            excludeGroups = value;
+            return this;
+        }
+
+        public Builder includeTopics(List<String> value) {
+            includeTopics = value;
+            return this;
+        }
+
+        public Builder excludeTopics(List<String> value) {
+            excludeTopics = value;
+            return this;
+        }
+
+        /** {@code partition} for a series per partition, {@code topic} for series per group and topic only. */
+        public Builder offsetGranularity(String value) {
+            offsetGranularity = value;
+            return this;
+        }
+
+        /** Whether to measure Kafka's own topics and Kafka Streams' changelog and repartition topics. */
+        public Builder internalTopics(boolean value) {
+            internalTopics = value;
+            return this;
         }
 
         public Builder bootstrapServers(String value) {
@@ -226,12 +280,58 @@ public record MonitorConfig(
                 errors.add("service name (--service-name) must not be empty");
             }
 
+            OffsetPollerConfig offsetPoller = offsetLag ? offsetPollerConfig(errors) : null;
+
             if (!errors.isEmpty()) {
                 throw new IllegalArgumentException("Invalid monitor configuration:\n  - " + String.join("\n  - ", errors));
             }
             return new MonitorConfig(bootstrapServers, eventsTopic, eventsTopicPartitions, eventsTopicReplicationFactor,
                     applicationId, stateDirectory, processingGuarantee, streamThreads, publishInterval, window,
-                    livenessTimeout, metricsHost, metricsPort, serviceName, kafkaProperties);
+                    livenessTimeout, metricsHost, metricsPort, serviceName, kafkaProperties, offsetPoller);
+        }
+
+        private OffsetPollerConfig offsetPollerConfig(List<String> errors) {
+            if (offsetPollInterval == null || offsetPollInterval.toSeconds() < 1 || offsetPollInterval.toHours() > 1) {
+                errors.add("offset poll interval (--offset-poll-interval) must be between 1 s and 1 h, got "
+                        + offsetPollInterval);
+            }
+            if (offsetReadTimeout == null || offsetReadTimeout.toMillis() < 100 || offsetReadTimeout.toMinutes() > 1) {
+                errors.add("offset read timeout (--offset-read-timeout) must be between 100 ms and 1 min, got "
+                        + offsetReadTimeout);
+            }
+            if (clusterName == null || clusterName.isBlank()) {
+                errors.add("cluster name (--cluster-name) must not be empty");
+            }
+            if (!"partition".equals(offsetGranularity) && !"topic".equals(offsetGranularity)) {
+                errors.add("offset granularity (--offset-granularity) must be partition or topic, got '"
+                        + offsetGranularity + "'");
+            }
+            List<Pattern> excludedGroups = new ArrayList<>(patterns("--exclude-group", excludeGroups, errors));
+            // The monitor's own Kafka Streams group is not the users' business.
+            if (applicationId != null) {
+                excludedGroups.add(Pattern.compile(Pattern.quote(applicationId)));
+            }
+            List<Pattern> excludedTopics = new ArrayList<>(patterns("--exclude-topic", excludeTopics, errors));
+            if (!internalTopics) {
+                excludedTopics.addAll(OffsetPollerConfig.INTERNAL_TOPICS);
+            }
+            return new OffsetPollerConfig(offsetPollInterval, clusterName,
+                    new NameFilter(patterns("--include-group", includeGroups, errors), excludedGroups),
+                    new NameFilter(patterns("--include-topic", includeTopics, errors), excludedTopics),
+                    OFFSET_REQUEST_TIMEOUT, offsetReadTimeout, "partition".equals(offsetGranularity));
+        }
+
+        private static List<Pattern> patterns(String option, List<String> expressions, List<String> errors) {
+            List<Pattern> patterns = new ArrayList<>();
+            for (String expression : expressions) {
+                try {
+                    patterns.add(Pattern.compile(expression));
+                } catch (PatternSyntaxException e) {
+                    errors.add(option + " must be a Java regular expression, got '" + expression + "': "
+                            + e.getDescription());
+                }
+            }
+            return patterns;
         }
     }
 }

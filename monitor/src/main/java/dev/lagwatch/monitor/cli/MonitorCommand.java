@@ -6,7 +6,9 @@ import dev.lagwatch.monitor.Monitor;
 import dev.lagwatch.monitor.MonitorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -85,6 +87,51 @@ public final class MonitorCommand implements Callable<Integer> {
             description = "OpenTelemetry service.name of this monitor (default: ${DEFAULT-VALUE}).")
     String serviceName;
 
+    @Option(names = "--offset-lag", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Measure offset lag and time lag of every consumer group through the Admin API;"
+                    + " --no-offset-lag turns it off (default: ${DEFAULT-VALUE}).")
+    private boolean offsetLag;
+
+    @Option(names = "--offset-poll-interval", defaultValue = "15s", converter = DurationConverter.class,
+            description = "Time between two polls of the consumer groups' offsets (default: ${DEFAULT-VALUE}).")
+    private Duration offsetPollInterval;
+
+    @Option(names = "--offset-read-timeout", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Bound on reading the first unconsumed record of every lagging partition in one poll;"
+                    + " partitions not read by then get no time lag that poll (default: ${DEFAULT-VALUE}).")
+    private Duration offsetReadTimeout;
+
+    @Option(names = "--cluster-name", defaultValue = MonitorConfig.DEFAULT_CLUSTER_NAME,
+            description = "Value of the cluster_name label on offset metrics (default: ${DEFAULT-VALUE}).")
+    private String clusterName;
+
+    @Option(names = "--offset-granularity", defaultValue = "partition",
+            description = "partition: offset series per partition; topic: per consumer group and topic only, to"
+                    + " bound the number of series (default: ${DEFAULT-VALUE}).")
+    private String offsetGranularity;
+
+    @Option(names = "--include-group", paramLabel = "REGEX",
+            description = "Measure only consumer groups whose whole name matches; repeatable.")
+    private List<String> includeGroups = new ArrayList<>();
+
+    @Option(names = "--exclude-group", paramLabel = "REGEX",
+            description = "Leave out consumer groups whose whole name matches; repeatable. The monitor's own"
+                    + " group is always left out.")
+    private List<String> excludeGroups = new ArrayList<>();
+
+    @Option(names = "--include-topic", paramLabel = "REGEX",
+            description = "Measure only topics whose whole name matches; repeatable.")
+    private List<String> includeTopics = new ArrayList<>();
+
+    @Option(names = "--exclude-topic", paramLabel = "REGEX",
+            description = "Leave out topics whose whole name matches; repeatable.")
+    private List<String> excludeTopics = new ArrayList<>();
+
+    @Option(names = "--internal-topics",
+            description = "Also measure Kafka's own topics (__*) and Kafka Streams' -changelog and -repartition"
+                    + " topics, which are left out by default.")
+    private boolean internalTopics;
+
     @Option(names = "--command-config", paramLabel = "FILE",
             description = "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*, ...)"
                     + " applied to every client of the monitor.")
@@ -141,6 +188,16 @@ public final class MonitorCommand implements Callable<Integer> {
                 .metricsPort(metricsPort)
                 .serviceName(serviceName)
                 .kafkaProperties(properties)
+                .offsetLag(offsetLag)
+                .offsetPollInterval(offsetPollInterval)
+                .offsetReadTimeout(offsetReadTimeout)
+                .clusterName(clusterName)
+                .includeGroups(includeGroups)
+                .excludeGroups(excludeGroups)
+                .includeTopics(includeTopics)
+                .excludeTopics(excludeTopics)
+                .internalTopics(internalTopics)
+                .offsetGranularity(offsetGranularity)
                 .build();
     }
 

@@ -1,5 +1,6 @@
 package dev.lagwatch.monitor.metrics;
 
+import dev.lagwatch.monitor.offsets.OffsetPoller;
 import dev.lagwatch.monitor.topology.MonitorStats;
 import dev.lagwatch.monitor.topology.QueueSnapshots;
 import io.opentelemetry.api.common.AttributeKey;
@@ -27,6 +28,8 @@ public final class MetricsServer implements AutoCloseable {
     private final LifecycleMetrics lifecycleMetrics;
     private final QueueHealthMetrics healthMetrics;
     private final MonitorHealthMetrics monitorMetrics;
+    private final Meter meter;
+    private OffsetLagMetrics offsetMetrics;
     private final String host;
     private final int port;
 
@@ -57,11 +60,16 @@ public final class MetricsServer implements AutoCloseable {
                 .registerMetricReader(exporter)
                 .registerMetricProducer(new LifecycleHistograms(snapshots, clock))
                 .build();
-        Meter meter = meterProvider.get(MetricNames.SCOPE);
+        this.meter = meterProvider.get(MetricNames.SCOPE);
         this.lifecycleMetrics = new LifecycleMetrics(meter, snapshots);
         this.healthMetrics = new QueueHealthMetrics(meter, snapshots, livenessTimeout, clock);
         this.monitorMetrics = new MonitorHealthMetrics(meter, stats, snapshots);
         log.info("Serving metrics at http://{}:{}/metrics", host, port);
+    }
+
+    /** Serves the offset lag of every consumer group from {@code poller}'s snapshots. */
+    public void bindOffsetPoller(OffsetPoller poller, String clusterName, boolean perPartition) {
+        offsetMetrics = new OffsetLagMetrics(meter, poller, clusterName, perPartition);
     }
 
     public String host() {
@@ -77,6 +85,9 @@ public final class MetricsServer implements AutoCloseable {
         lifecycleMetrics.close();
         healthMetrics.close();
         monitorMetrics.close();
+        if (offsetMetrics != null) {
+            offsetMetrics.close();
+        }
         meterProvider.shutdown().join(5, TimeUnit.SECONDS);
         log.info("Stopped serving metrics on {}:{}", host, port);
     }

@@ -1,0 +1,314 @@
+package dev.lagwatch.monitor.offsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import dev.lagwatch.monitor.Monitor;
+import dev.lagwatch.monitor.MonitorConfig;
+import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
+import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.Scrape;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Offset lag and time lag of consumer groups that use no lagwatch code, on a real broker. Plain
+ * offsets are checked against Kafka's own {@code kafka-consumer-groups --describe}; the cases where
+ * that tool is known to be wrong (transaction markers, retention) against hand-computed values.
+ */
+class OffsetLagIT {
+
+    private static EmbeddedKafkaBroker broker;
+    private static Monitor monitor;
+    private static Admin admin;
+    private static int metricsPort;
+
+    @TempDir
+    static Path stateDirectory;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = EmbeddedKafkaBroker.start();
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+        metricsPort = FreePort.find();
+        monitor = Monitor.start(MonitorConfig.builder()
+                .bootstrapServers(broker.bootstrapServers())
+                .applicationId("offset-lag-it")
+                .eventsTopicPartitions(1)
+                .stateDirectory(stateDirectory)
+                .metricsHost("127.0.0.1")
+                .metricsPort(metricsPort)
+                .offsetPollInterval(Duration.ofSeconds(1))
+                .clusterName("it")
+                .build());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (monitor != null) {
+            monitor.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static void createTopic(String topic, int partitions) throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+
+    private static KafkaProducer<String, String> producer(String transactionalId) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        if (transactionalId != null) {
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        }
+        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    /** Writes {@code count} records to one partition, stamped {@code timestamp} (null for now). */
+    private static void produce(String topic, int partition, int count, Long timestamp) throws Exception {
+        try (KafkaProducer<String, String> producer = producer(null)) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(topic, partition, timestamp, null, "r-" + i));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Commits offsets for a group the way a consumer does, then leaves, so the group has no members. */
+    private static void commit(String group, Map<TopicPartition, Long> offsets) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+            offsets.forEach((partition, offset) -> commits.put(partition, new OffsetAndMetadata(offset)));
+            consumer.commitSync(commits);
+        }
+    }
+
+    private static Scrape scrape() {
+        return Scrape.of(metricsPort);
+    }
+
+    private static double lag(String group, String topic, int partition) {
+        return scrape().value("kafka_consumergroup_group_lag", "cluster_name", "it", "group", group, "topic", topic,
+                "partition", Integer.toString(partition));
+    }
+
+    /** Rows of {@code kafka-consumer-groups --describe}, run in its own JVM as an operator would. */
+    private static List<String[]> describeWithKafkaTool(String group) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+                "--bootstrap-server", broker.bootstrapServers(), "--describe", "--group", group)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("kafka-consumer-groups exits").isTrue();
+        List<String[]> rows = new ArrayList<>();
+        for (String line : output.split("\n")) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length >= 6 && columns[0].equals(group)) {
+                rows.add(columns);
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void plainOffsetsMatchKafkaConsumerGroups() throws Exception {
+        String topic = "orders";
+        createTopic(topic, 3);
+        long stamped = System.currentTimeMillis() - 30_000;
+        produce(topic, 0, 100, stamped);
+        produce(topic, 1, 50, null);
+        commit("billing", Map.of(new TopicPartition(topic, 0), 60L, new TopicPartition(topic, 1), 50L));
+
+        await("offset lag of billing").atMost(Duration.ofSeconds(30))
+                .until(() -> lag("billing", topic, 0) == 40 && lag("billing", topic, 1) == 0);
+
+        List<String[]> rows = describeWithKafkaTool("billing");
+        assertThat(rows).hasSize(2);
+        Scrape scrape = scrape();
+        for (String[] row : rows) {
+            // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG ...
+            String[] labels = {"group", "billing", "topic", row[1], "partition", row[2]};
+            assertThat(scrape.value("kafka_consumergroup_group_offset", labels)).as("offset of %s", row[2])
+                    .isEqualTo(Double.parseDouble(row[3]));
+            assertThat(scrape.value("kafka_consumergroup_group_lag", labels)).as("lag of %s", row[2])
+                    .isEqualTo(Double.parseDouble(row[5]));
+            assertThat(scrape.value("kafka_partition_latest_offset", "topic", row[1], "partition", row[2]))
+                    .as("log end of %s", row[2]).isEqualTo(Double.parseDouble(row[4]));
+        }
+        assertThat(scrape.value("kafka_consumergroup_group_sum_lag", "group", "billing")).isEqualTo(40);
+        assertThat(scrape.value("kafka_consumergroup_group_max_lag", "group", "billing")).isEqualTo(40);
+        assertThat(scrape.value("kafka_consumergroup_group_topic_sum_lag", "group", "billing", "topic", topic))
+                .isEqualTo(40);
+        double expectedAge = (System.currentTimeMillis() - stamped) / 1000.0;
+        assertThat(scrape.value("kafka_consumergroup_group_lag_seconds", "group", "billing", "partition", "0"))
+                .isCloseTo(expectedAge, within(5.0));
+        assertThat(scrape.value("kafka_consumergroup_group_lag_seconds", "group", "billing", "partition", "1"))
+                .isZero();
+        assertThat(scrape.value("kafka_consumergroup_group_offset", "group", "billing", "partition", "0",
+                "member_host", "unknown")).isEqualTo(60);
+        assertThat(scrape.value("lagwatch_consumergroup_state", "group", "billing", "state", "Empty")).isEqualTo(1);
+        assertThat(scrape.value("lagwatch_consumergroup_members", "group", "billing")).isZero();
+        assertThat(scrape.find("kafka_consumergroup_group_lag", "group", "offset-lag-it")).isEmpty();
+    }
+
+    @Test
+    void transactionMarkersAreNotLag() throws Exception {
+        String committedTopic = "payments";
+        String abortedTopic = "refunds";
+        createTopic(committedTopic, 1);
+        createTopic(abortedTopic, 1);
+        try (KafkaProducer<String, String> producer = producer("offset-lag-it-tx")) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>(committedTopic, 0, null, "p-" + i));
+            }
+            producer.commitTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(abortedTopic, 0, null, "aborted"));
+            producer.flush();
+            producer.abortTransaction();
+        }
+        // Records 0-9 and the commit marker at 10: the group read all ten and committed 10.
+        commit("ledger", Map.of(new TopicPartition(committedTopic, 0), 10L));
+        // An aborted record at 0 and the abort marker at 1: the group has nothing to read.
+        commit("audit", Map.of(new TopicPartition(abortedTopic, 0), 0L));
+
+        await("transactional partitions polled").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(scrape().value("kafka_partition_latest_offset", "topic", committedTopic)).isEqualTo(11);
+            assertThat(scrape().value("kafka_partition_latest_offset", "topic", abortedTopic)).isEqualTo(2);
+            assertThat(lag("ledger", committedTopic, 0)).isZero();
+            assertThat(lag("audit", abortedTopic, 0)).isZero();
+        });
+        Scrape scrape = scrape();
+        assertThat(scrape.value("kafka_consumergroup_group_lag_seconds", "group", "ledger")).isZero();
+        assertThat(scrape.value("kafka_consumergroup_group_lag_seconds", "group", "audit")).isZero();
+    }
+
+    @Test
+    void retentionBelowCommittedIsDataLoss() throws Exception {
+        String topic = "clicks";
+        createTopic(topic, 1);
+        produce(topic, 0, 100, null);
+        commit("slow", Map.of(new TopicPartition(topic, 0), 10L));
+        // What retention does: the log now starts at 80.
+        admin.deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(80)))
+                .all().get(30, TimeUnit.SECONDS);
+
+        await("data loss reported").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Scrape scrape = scrape();
+            assertThat(scrape.value("kafka_partition_earliest_offset", "topic", topic)).isEqualTo(80);
+            assertThat(scrape.value("kafka_consumergroup_group_lag", "group", "slow")).isEqualTo(20);
+            assertThat(scrape.value("kafka_consumergroup_group_messages_lost", "group", "slow")).isEqualTo(70);
+            assertThat(scrape.value("lagwatch_offset_partition_condition", "group", "slow", "condition", "data_loss"))
+                    .isEqualTo(1);
+        });
+    }
+
+    @Test
+    void seriesFollowGroupsTopicsAndPartitions() throws Exception {
+        String topic = "shipments";
+        createTopic(topic, 1);
+        produce(topic, 0, 10, null);
+        commit("shipping", Map.of(new TopicPartition(topic, 0), 10L));
+        await("caught-up group").atMost(Duration.ofSeconds(30)).until(() -> lag("shipping", topic, 0) == 0);
+
+        // Its members are gone, the producer goes on: the lag keeps being reported and grows.
+        produce(topic, 0, 25, null);
+        await("lag of a group without members grows").atMost(Duration.ofSeconds(30))
+                .until(() -> lag("shipping", topic, 0) == 25);
+
+        admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(2))).all().get(30, TimeUnit.SECONDS);
+        produce(topic, 1, 5, null);
+        commit("shipping", Map.of(new TopicPartition(topic, 1), 0L));
+        await("added partition appears").atMost(Duration.ofSeconds(30))
+                .until(() -> lag("shipping", topic, 1) == 5);
+
+        admin.deleteConsumerGroups(List.of("shipping")).all().get(30, TimeUnit.SECONDS);
+        await("deleted group disappears").atMost(Duration.ofSeconds(30))
+                .until(() -> scrape().find("kafka_consumergroup_group_lag", "group", "shipping").isEmpty()
+                        && scrape().find("lagwatch_consumergroup_state", "group", "shipping").isEmpty());
+
+        admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        await("deleted topic disappears").atMost(Duration.ofSeconds(30))
+                .until(() -> scrape().find("kafka_partition_latest_offset", "topic", topic).isEmpty());
+    }
+
+    @Test
+    void recreatedTopicStartsFromItsOwnOffsets() throws Exception {
+        String topic = "invoices";
+        createTopic(topic, 1);
+        produce(topic, 0, 100, null);
+        commit("invoicing", Map.of(new TopicPartition(topic, 0), 100L));
+        await("first topic polled").atMost(Duration.ofSeconds(30)).until(() -> lag("invoicing", topic, 0) == 0);
+
+        admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        await("topic deleted").atMost(Duration.ofSeconds(30))
+                .until(() -> !admin.listTopics().names().get().contains(topic));
+        createTopic(topic, 1);
+        produce(topic, 0, 20, System.currentTimeMillis() - 60_000);
+        commit("invoicing", Map.of(new TopicPartition(topic, 0), 20L));
+
+        await("recreated topic polled").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(scrape().value("kafka_partition_latest_offset", "topic", topic)).isEqualTo(20);
+            assertThat(lag("invoicing", topic, 0)).isZero();
+            assertThat(scrape().value("kafka_consumergroup_group_lag_seconds", "group", "invoicing")).isZero();
+        });
+    }
+
+    @Test
+    void futureTimestampsGiveZeroTimeLag() throws Exception {
+        String topic = "forecasts";
+        createTopic(topic, 1);
+        // A producer whose clock is ten minutes ahead.
+        produce(topic, 0, 5, System.currentTimeMillis() + Duration.ofMinutes(10).toMillis());
+        commit("forecasting", Map.of(new TopicPartition(topic, 0), 0L));
+
+        await("future record read").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Scrape scrape = scrape();
+            assertThat(scrape.value("kafka_consumergroup_group_lag", "group", "forecasting")).isEqualTo(5);
+            assertThat(scrape.value("kafka_consumergroup_group_lag_seconds", "group", "forecasting")).isZero();
+            assertThat(scrape.value("lagwatch_offset_timestamps_invalid_total", "reason", "future"))
+                    .isGreaterThanOrEqualTo(1);
+        });
+    }
+
+}
