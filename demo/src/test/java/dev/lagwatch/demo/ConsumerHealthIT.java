@@ -144,6 +144,22 @@ class ConsumerHealthIT {
                             assertThat(value("messaging_active_consumers", queue, "consumer_group", "slow-workers"))
                                     .isEqualTo(1);
                         });
+
+                // A backlog that starts right after the queue was empty reads WARN within a quarter of the window.
+                try (ProducerSimulator one = new ProducerSimulator(broker.bootstrapServers(), Map.of(),
+                        List.of(QueueLoad.steady(queue, 1, 1)), 100, 1, recorder, ledger, Clock.systemUTC())) {
+                    assertThat(one.awaitCompletion(Duration.ofSeconds(30))).isTrue();
+                }
+                await("single message finished").atMost(Duration.ofSeconds(10))
+                        .until(() -> truth.unfinishedCount() == 0 && value("messaging_queue_depth", queue) == 0);
+                ProducerSimulator burst = new ProducerSimulator(broker.bootstrapServers(), Map.of(),
+                        List.of(QueueLoad.steady(queue, 20, 160)), 100, 1, recorder, ledger, Clock.systemUTC());
+                try {
+                    await("backlog after an empty queue: WARN").atMost(WINDOW.dividedBy(4).plusSeconds(6))
+                            .until(() -> hasStatus(queue, "WARN"));
+                } finally {
+                    burst.close();
+                }
             } finally {
                 producer.close();
                 consumer.close();

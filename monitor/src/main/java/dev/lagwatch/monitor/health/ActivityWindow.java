@@ -16,6 +16,9 @@ public final class ActivityWindow {
     /** Slots in the ring; the window is {@code SLOTS} slots wide. */
     public static final int SLOTS = 12;
 
+    /** Slots, at the newest end of the window, in which an empty queue counts as recently empty: a quarter of it. */
+    public static final int RECENT_SLOTS = SLOTS / 4;
+
     private final long slotMillis;
     /** Slot number (timestamp ÷ slot width) each ring position holds, or -1 when empty. */
     final long[] slotNumbers;
@@ -130,7 +133,7 @@ public final class ActivityWindow {
         long sumAttempts = 0;
         long sumMessages = 0;
         long sumBusy = 0;
-        long sumEmptied = 0;
+        long recentEmptied = 0;
         for (int i = 0; i < SLOTS; i++) {
             long slot = slotNumbers[i];
             if (slot >= oldestSlot && slot <= newestSlot) {
@@ -139,13 +142,15 @@ public final class ActivityWindow {
                 sumAttempts += attemptsFinished[i];
                 sumMessages += messagesFinished[i];
                 sumBusy += busyMillis[i];
-                sumEmptied += emptied[i];
+                if (slot > newestSlot - RECENT_SLOTS) {
+                    recentEmptied += emptied[i];
+                }
             }
         }
         // The window spans from the start of its oldest slot to now, but never before the queue's first event.
         long windowStart = Math.max(oldestSlot * slotMillis, firstEventMillis);
         long spanMillis = Math.max(slotMillis, nowMillis - windowStart);
-        return new WindowTotals(sumEnqueued, sumStarted, sumAttempts, sumMessages, sumBusy, sumEmptied > 0,
+        return new WindowTotals(sumEnqueued, sumStarted, sumAttempts, sumMessages, sumBusy, recentEmptied > 0,
                 Math.min(spanMillis, windowMillis()), nowMillis - firstEventMillis >= windowMillis());
     }
 

@@ -20,8 +20,9 @@ public record QueueHealth(double lagSeconds, double saturation, int activeConsum
      *   <li>{@code STOP} when messages wait and no consumer is alive;</li>
      *   <li>{@code STALL} when messages wait, the queue is at least one window old, and no message
      *       finished in the whole window;</li>
-     *   <li>{@code WARN} when messages wait, the queue was never empty during the window, and more
-     *       were enqueued than finished in it: the backlog grew and never cleared;</li>
+     *   <li>{@code WARN} when messages wait, the queue was not empty in the latest quarter of the
+     *       window, and the backlog grew over the window by more than one second of processing at
+     *       the window's rate (by at least one message when that rate is below one per second);</li>
      *   <li>{@code OK} otherwise.</li>
      * </ol>
      */
@@ -49,11 +50,21 @@ public record QueueHealth(double lagSeconds, double saturation, int activeConsum
             status = QueueStatus.STOP;
         } else if (window.full() && window.messagesFinished() == 0) {
             status = QueueStatus.STALL;
-        } else if (!window.emptied() && window.enqueued() > window.messagesFinished()) {
+        } else if (!window.emptiedRecently() && backlogGrew(window)) {
             status = QueueStatus.WARN;
         } else {
             status = QueueStatus.OK;
         }
         return new QueueHealth(lag, saturation, liveness.consumers(), status);
+    }
+
+    /**
+     * Returns whether more messages were enqueued than finished over the window, by more than one
+     * second of processing: a queue at a steady high rate gains and loses a few messages all the
+     * time, which is not a backlog.
+     */
+    private static boolean backlogGrew(WindowTotals window) {
+        long growth = window.enqueued() - window.messagesFinished();
+        return growth > 0 && growth > window.processingRatePerSecond();
     }
 }

@@ -8,12 +8,13 @@ package dev.lagwatch.monitor.health;
  * @param attemptsFinished attempts completed or failed
  * @param messagesFinished messages finished for good: completed, or failed without retry
  * @param busyMillis processing time of the attempts that finished
- * @param emptied whether the queue was empty at some moment of the window
+ * @param emptiedRecently whether the queue was empty at some moment of the window's latest
+ *     {@link ActivityWindow#RECENT_SLOTS} slots
  * @param spanMillis time the window covers: its width, or less for a queue younger than that
  * @param full whether the queue's first event is at least one window old
  */
 public record WindowTotals(long enqueued, long started, long attemptsFinished, long messagesFinished,
-        long busyMillis, boolean emptied, long spanMillis, boolean full) {
+        long busyMillis, boolean emptiedRecently, long spanMillis, boolean full) {
 
     /** Messages finished for good per second over the window. */
     public double processingRatePerSecond() {

@@ -94,6 +94,14 @@ class ActivityWindowTest {
     }
 
     @Test
+    void emptyCountsAsRecentForAQuarterOfTheWindow() {
+        window.recordEmpty(T0);
+
+        assertThat(window.totals(T0 + 2 * SLOT).emptiedRecently()).as("two slots later").isTrue();
+        assertThat(window.totals(T0 + 3 * SLOT).emptiedRecently()).as("three slots later").isFalse();
+    }
+
+    @Test
     void heartbeatsCountNothing() {
         window.record(LifecycleEvent.heartbeat("q", "g", "c", T0, 1));
 

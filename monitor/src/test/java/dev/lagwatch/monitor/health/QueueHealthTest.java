@@ -71,10 +71,23 @@ class QueueHealthTest {
     }
 
     @Test
-    void backlogThatClearedInTheWindowIsOk() {
+    void backlogEmptiedRecentlyIsOk() {
         WindowTotals emptiedOnce = new WindowTotals(100, 98, 98, 98, 0, true, 60_000, true);
 
         assertThat(QueueHealth.evaluate(2, emptiedOnce, ONE_CONSUMER).status()).isEqualTo(QueueStatus.OK);
+    }
+
+    @Test
+    void steadyHighRateQueueIsOk() {
+        // 1,000 messages per second; 50 more came in than went out over the minute, far less than a second's work.
+        assertThat(QueueHealth.evaluate(50, window(60_050, 60_000, 0), ONE_CONSUMER).status())
+                .isEqualTo(QueueStatus.OK);
+    }
+
+    @Test
+    void slowQueueGrowingByOneMessageIsWarn() {
+        // Six messages finished in the minute, 0.1 per second; one more came in than went out.
+        assertThat(QueueHealth.evaluate(1, window(7, 6, 0), ONE_CONSUMER).status()).isEqualTo(QueueStatus.WARN);
     }
 
     @Test
