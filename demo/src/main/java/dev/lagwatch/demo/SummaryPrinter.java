@@ -62,7 +62,7 @@ final class SummaryPrinter {
     }
 
     private static String formatLag(double seconds) {
-        return Double.isInfinite(seconds) ? "inf" : String.format(Locale.ROOT, "%.1f s", seconds);
+        return Double.isInfinite(seconds) ? "+Inf" : String.format(Locale.ROOT, "%.1f s", seconds);
     }
 
     private static String format(double value, String pattern, double scale) {
