@@ -24,9 +24,12 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.processor.TaskId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +41,7 @@ public final class Monitor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Monitor.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final TaskId FIRST_TASK = new TaskId(0, 0);
 
     private final MonitorConfig config;
     private final QueueSnapshots snapshots = new QueueSnapshots();
@@ -87,11 +91,30 @@ public final class Monitor implements AutoCloseable {
     private void startOffsetPoller() {
         offsetAdmin = createAdmin("offsets");
         offsetPoller = OffsetPoller.start(offsetAdmin, config.bootstrapServers(), config.kafkaProperties(),
-                config.offsetPoller());
+                config.offsetPoller(), this::runsFirstTask);
         metricsServer.bindOffsetPoller(offsetPoller, config.offsetPoller().clusterName(),
                 config.offsetPoller().perPartition());
         log.info("Polling consumer group offsets every {} for cluster {}", config.offsetPoller().interval(),
                 config.offsetPoller().clusterName());
+    }
+
+    /**
+     * Returns whether this instance runs the topology's first task, the one of events partition 0.
+     * Exactly one instance of a running monitor does, which makes it the one that polls offsets.
+     */
+    private boolean runsFirstTask() {
+        KafkaStreams running = streams;
+        if (running == null || running.state() != KafkaStreams.State.RUNNING) {
+            return false;
+        }
+        for (ThreadMetadata thread : running.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                if (FIRST_TASK.equals(task.taskId())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Creates the events topic if it is missing and returns its partition count. */

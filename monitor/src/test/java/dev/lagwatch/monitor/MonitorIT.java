@@ -8,6 +8,7 @@ import dev.lagwatch.client.event.ErrorCategory;
 import dev.lagwatch.client.event.LifecycleEvent;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.Promtool;
 import dev.lagwatch.monitor.testing.Scrape;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -227,25 +228,9 @@ class MonitorIT {
         assertThat(scrape.find("target_info")).singleElement()
                 .satisfies(info -> assertThat(info.labels()).containsEntry("service_name", "lagwatch-monitor"));
 
-        List<String> findings = PromtoolCheck.checkMetrics(scrape.text());
+        List<String> findings = Promtool.checkMetrics(scrape.text());
 
         // target_info is emitted by the OpenTelemetry exporter without HELP text; docs/metrics.md explains it.
         assertThat(findings).allSatisfy(line -> assertThat(line).startsWith("target_info no help text"));
-    }
-
-    /** Runs {@code promtool check metrics}, skipping the test where promtool is not installed. */
-    static final class PromtoolCheck {
-        static List<String> checkMetrics(String exposition) throws IOException, InterruptedException {
-            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/promtool")),
-                    "promtool is not installed (apt-get install prometheus); .ci/run installs it");
-            Process process = new ProcessBuilder("/usr/bin/promtool", "check", "metrics")
-                    .redirectErrorStream(true)
-                    .start();
-            process.getOutputStream().write(exposition.getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            process.waitFor(30, TimeUnit.SECONDS);
-            return output.lines().filter(line -> !line.isBlank()).toList();
-        }
     }
 }

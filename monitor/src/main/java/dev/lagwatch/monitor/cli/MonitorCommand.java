@@ -93,7 +93,8 @@ public final class MonitorCommand implements Callable<Integer> {
     private boolean offsetLag;
 
     @Option(names = "--offset-poll-interval", defaultValue = "15s", converter = DurationConverter.class,
-            description = "Time between two polls of the consumer groups' offsets (default: ${DEFAULT-VALUE}).")
+            description = "Time between the starts of two polls of the consumer groups' offsets"
+                    + " (default: ${DEFAULT-VALUE}).")
     private Duration offsetPollInterval;
 
     @Option(names = "--offset-read-timeout", defaultValue = "5s", converter = DurationConverter.class,

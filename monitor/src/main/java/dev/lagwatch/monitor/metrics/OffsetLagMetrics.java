@@ -184,10 +184,10 @@ public final class OffsetLagMetrics implements AutoCloseable {
 
     private void registerPollerSeries(Meter meter) {
         Attributes cluster = Attributes.of(CLUSTER_NAME, clusterName);
-        instruments.add(meter.gaugeBuilder("kafka_consumergroup_poll_time_ms")
-                .ofLongs()
-                .setDescription("Time the latest offset poll of the cluster took, in milliseconds.")
-                .buildWithCallback(m -> snapshot(s -> m.record(s.pollMillis(), cluster))));
+        instruments.add(meter.gaugeBuilder("lagwatch.offset.poll.duration")
+                .setUnit(MetricNames.UNIT_SECONDS)
+                .setDescription("Time the latest offset poll of the cluster took.")
+                .buildWithCallback(m -> snapshot(s -> m.record(s.pollMillis() / 1000.0, cluster))));
         instruments.add(meter.counterBuilder("lagwatch.offset.polls")
                 .setDescription("Offset polls of the cluster since the monitor started, by result.")
                 .buildWithCallback(m -> {

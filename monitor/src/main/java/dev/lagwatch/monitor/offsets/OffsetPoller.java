@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -16,6 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Polls the consumer groups' offsets on its own thread at a fixed interval and keeps the latest
  * {@link OffsetSnapshot} for the metrics. A scrape reads the snapshot and never waits for Kafka.
+ *
+ * <p>Only one monitor instance polls: the one that currently runs the first task of the lifecycle
+ * topology. The others skip their polls and serve no offset series, so that several instances
+ * never export a group twice, and the task's ownership moves with Kafka Streams' rebalances.
  *
  * <p>When polls fail, the last snapshot is still served until it is {@link #STALE_AFTER_POLLS}
  * intervals old; after that no offset series are served, so that a dashboard shows a gap and an
@@ -27,21 +32,26 @@ public final class OffsetPoller implements AutoCloseable {
 
     /** Polls after which an unrefreshed snapshot stops being served. */
     static final int STALE_AFTER_POLLS = 3;
+    private static final Duration TICK = Duration.ofSeconds(1);
 
     private final OffsetCollector collector;
     private final FirstRecordReader reader;
     private final Duration interval;
     private final LongSupplier clock;
     private final TimestampStats timestamps;
+    private final BooleanSupplier polling;
     private final ScheduledExecutorService scheduler;
     private final AtomicReference<OffsetSnapshot> latest = new AtomicReference<>();
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private volatile String lastFailure;
+    /** Start of the latest poll, or {@code Long.MIN_VALUE} to poll at the next tick; used by the poller thread only. */
+    private long lastPollStartedMillis = Long.MIN_VALUE;
 
     private OffsetPoller(OffsetCollector collector, FirstRecordReader reader, Duration interval, LongSupplier clock,
-            TimestampStats timestamps) {
+            TimestampStats timestamps, BooleanSupplier polling) {
         this.collector = collector;
+        this.polling = polling;
         this.reader = reader;
         this.interval = interval;
         this.clock = clock;
@@ -54,23 +64,40 @@ public final class OffsetPoller implements AutoCloseable {
     }
 
     /**
-     * Starts polling at once and then every {@code interval} after the previous poll finished.
+     * Starts polling as soon as this instance is the polling one, then every {@code interval} from
+     * the start of the previous poll, or right after it when a poll takes longer than that.
      *
      * @param admin the monitor's admin client, used for every request
      * @param kafkaProperties client properties (security settings) for the consumers that read record timestamps
+     * @param polling whether this instance is the one that polls, asked before every poll and scrape
      */
     public static OffsetPoller start(Admin admin, String bootstrapServers, Map<String, String> kafkaProperties,
-            OffsetPollerConfig config) {
+            OffsetPollerConfig config, BooleanSupplier polling) {
         LongSupplier clock = System::currentTimeMillis;
         TimestampStats timestamps = new TimestampStats();
         FirstRecordReader reader = new FirstRecordReader(bootstrapServers, kafkaProperties, "lagwatch-offset-reader",
                 clock);
         OffsetCollector collector = new OffsetCollector(admin, reader, config.groupFilter(), config.topicFilter(),
                 config.requestTimeout(), config.readTimeout(), clock, timestamps);
-        OffsetPoller poller = new OffsetPoller(collector, reader, config.interval(), clock, timestamps);
-        poller.scheduler.scheduleWithFixedDelay(poller::pollOnce, 0, config.interval().toMillis(),
-                TimeUnit.MILLISECONDS);
+        OffsetPoller poller = new OffsetPoller(collector, reader, config.interval(), clock, timestamps, polling);
+        // Ticks come at least every second, so that an instance that becomes the polling one polls at once.
+        long tickMillis = Math.min(config.interval().toMillis(), TICK.toMillis());
+        poller.scheduler.scheduleWithFixedDelay(poller::tick, 0, tickMillis, TimeUnit.MILLISECONDS);
         return poller;
+    }
+
+    private void tick() {
+        if (!polling.getAsBoolean()) {
+            latest.set(null);
+            lastPollStartedMillis = Long.MIN_VALUE;
+            return;
+        }
+        long now = clock.getAsLong();
+        if (lastPollStartedMillis != Long.MIN_VALUE && now - lastPollStartedMillis < interval.toMillis()) {
+            return;
+        }
+        lastPollStartedMillis = now;
+        pollOnce();
     }
 
     private void pollOnce() {
@@ -95,10 +122,11 @@ public final class OffsetPoller implements AutoCloseable {
         }
     }
 
-    /** Returns the latest snapshot unless it is stale, see the class description. */
+    /** Returns the latest snapshot unless it is stale or another instance polls, see the class description. */
     public Optional<OffsetSnapshot> snapshot() {
         OffsetSnapshot snapshot = latest.get();
-        if (snapshot == null || clock.getAsLong() - snapshot.takenAtMillis() > STALE_AFTER_POLLS * interval.toMillis()) {
+        if (snapshot == null || !polling.getAsBoolean()
+                || clock.getAsLong() - snapshot.takenAtMillis() > STALE_AFTER_POLLS * interval.toMillis()) {
             return Optional.empty();
         }
         return Optional.of(snapshot);

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /**
  * Settings of the offset poller.
  *
- * @param interval time between the end of one poll and the start of the next
+ * @param interval time between the starts of two polls
  * @param clusterName value of the {@code cluster_name} label on every offset series
  * @param groupFilter consumer groups to measure
  * @param topicFilter topics to measure

@@ -2,14 +2,17 @@ package dev.lagwatch.monitor.offsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 import dev.lagwatch.monitor.Monitor;
 import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.Promtool;
 import dev.lagwatch.monitor.testing.Scrape;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -148,6 +151,27 @@ class OffsetLagIT {
         return rows;
     }
 
+    /**
+     * Compares the committed offset, lag and log end of every partition that
+     * {@code kafka-consumer-groups --describe} lists for {@code group} with the monitor's series,
+     * and returns how many partitions it listed.
+     */
+    private static int assertMatchesKafkaTool(String group) throws Exception {
+        List<String[]> rows = describeWithKafkaTool(group);
+        Scrape scrape = scrape();
+        for (String[] row : rows) {
+            // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG ...
+            String[] labels = {"group", group, "topic", row[1], "partition", row[2]};
+            assertThat(scrape.value("kafka_consumergroup_group_offset", labels)).as("offset of %s", row[2])
+                    .isEqualTo(Double.parseDouble(row[3]));
+            assertThat(scrape.value("kafka_consumergroup_group_lag", labels)).as("lag of %s", row[2])
+                    .isEqualTo(Double.parseDouble(row[5]));
+            assertThat(scrape.value("kafka_partition_latest_offset", "topic", row[1], "partition", row[2]))
+                    .as("log end of %s", row[2]).isEqualTo(Double.parseDouble(row[4]));
+        }
+        return rows.size();
+    }
+
     @Test
     void plainOffsetsMatchKafkaConsumerGroups() throws Exception {
         String topic = "orders";
@@ -160,19 +184,8 @@ class OffsetLagIT {
         await("offset lag of billing").atMost(Duration.ofSeconds(30))
                 .until(() -> lag("billing", topic, 0) == 40 && lag("billing", topic, 1) == 0);
 
-        List<String[]> rows = describeWithKafkaTool("billing");
-        assertThat(rows).hasSize(2);
+        assertThat(assertMatchesKafkaTool("billing")).isEqualTo(2);
         Scrape scrape = scrape();
-        for (String[] row : rows) {
-            // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG ...
-            String[] labels = {"group", "billing", "topic", row[1], "partition", row[2]};
-            assertThat(scrape.value("kafka_consumergroup_group_offset", labels)).as("offset of %s", row[2])
-                    .isEqualTo(Double.parseDouble(row[3]));
-            assertThat(scrape.value("kafka_consumergroup_group_lag", labels)).as("lag of %s", row[2])
-                    .isEqualTo(Double.parseDouble(row[5]));
-            assertThat(scrape.value("kafka_partition_latest_offset", "topic", row[1], "partition", row[2]))
-                    .as("log end of %s", row[2]).isEqualTo(Double.parseDouble(row[4]));
-        }
         assertThat(scrape.value("kafka_consumergroup_group_sum_lag", "group", "billing")).isEqualTo(40);
         assertThat(scrape.value("kafka_consumergroup_group_max_lag", "group", "billing")).isEqualTo(40);
         assertThat(scrape.value("kafka_consumergroup_group_topic_sum_lag", "group", "billing", "topic", topic))
@@ -187,6 +200,9 @@ class OffsetLagIT {
         assertThat(scrape.value("lagwatch_consumergroup_state", "group", "billing", "state", "Empty")).isEqualTo(1);
         assertThat(scrape.value("lagwatch_consumergroup_members", "group", "billing")).isZero();
         assertThat(scrape.find("kafka_consumergroup_group_lag", "group", "offset-lag-it")).isEmpty();
+        // target_info comes from the OpenTelemetry exporter without HELP text; every offset series passes.
+        assertThat(Promtool.checkMetrics(scrape.text()))
+                .allSatisfy(line -> assertThat(line).startsWith("target_info no help text"));
     }
 
     @Test
@@ -311,4 +327,133 @@ class OffsetLagIT {
         });
     }
 
+    @Test
+    void timeLagTracksGroupThenZero() throws Exception {
+        String topic = "reports";
+        createTopic(topic, 1);
+        // Forty records written 30 s ago; the group has read ten of them.
+        long writtenAt = System.currentTimeMillis() - 30_000;
+        produce(topic, 0, 40, writtenAt);
+        commit("reporting", Map.of(new TopicPartition(topic, 0), 10L));
+
+        await("group 30 s behind").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            double expected = (System.currentTimeMillis() - writtenAt) / 1000.0;
+            assertThat(scrape().value("kafka_consumergroup_group_lag_seconds", "group", "reporting"))
+                    .isCloseTo(expected, within(3.0));
+            assertThat(scrape().value("kafka_consumergroup_group_max_lag_seconds", "group", "reporting"))
+                    .isCloseTo(expected, within(3.0));
+        });
+
+        // The group catches up and the producer stays idle: 0 within one poll, and it stays 0.
+        commit("reporting", Map.of(new TopicPartition(topic, 0), 40L));
+        await("caught up").atMost(Duration.ofSeconds(3))
+                .until(() -> scrape().value("kafka_consumergroup_group_lag_seconds", "group", "reporting") == 0);
+        await("still 0 while idle").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .until(() -> scrape().value("kafka_consumergroup_group_lag_seconds", "group", "reporting") == 0);
+    }
+
+    @Test
+    void committedBeyondEndIsCondition() throws Exception {
+        String topic = "ledger-entries";
+        createTopic(topic, 1);
+        produce(topic, 0, 100, null);
+        // What a truncated log leaves behind: a committed offset above the high watermark.
+        commit("reconciler", Map.of(new TopicPartition(topic, 0), 5_000L));
+
+        await("truncation reported").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Scrape scrape = scrape();
+            assertThat(scrape.value("kafka_consumergroup_group_lag", "group", "reconciler")).isZero();
+            assertThat(scrape.value("lagwatch_offset_partition_condition", "group", "reconciler", "condition",
+                    "offset_beyond_end")).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void assignedPartitionWithoutCommitHasNoLagSample() throws Exception {
+        String topic = "mirror-source";
+        createTopic(topic, 1);
+        produce(topic, 0, 30, null);
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "mirror");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            await("member joined with an assignment").atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(100));
+                return !consumer.assignment().isEmpty();
+            });
+
+            await("no committed offset reported").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                consumer.poll(Duration.ZERO);
+                Scrape scrape = scrape();
+                assertThat(scrape.value("lagwatch_offset_partition_condition", "group", "mirror", "condition",
+                        "no_committed_offset")).isEqualTo(1);
+                assertThat(scrape.find("kafka_consumergroup_group_lag", "group", "mirror")).isEmpty();
+                assertThat(scrape.value("lagwatch_consumergroup_members", "group", "mirror")).isEqualTo(1);
+                assertThat(scrape.value("lagwatch_consumergroup_state", "group", "mirror", "state", "Stable"))
+                        .isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void zeroTimestampGivesNoTimeLag() throws Exception {
+        String topic = "legacy";
+        createTopic(topic, 1);
+        // A producer that sets no time of its own; -1 cannot be sent by the Java client, 0 can.
+        produce(topic, 0, 3, 0L);
+        commit("legacy-readers", Map.of(new TopicPartition(topic, 0), 0L));
+
+        await("zero timestamp counted").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Scrape scrape = scrape();
+            assertThat(scrape.value("kafka_consumergroup_group_lag", "group", "legacy-readers")).isEqualTo(3);
+            assertThat(scrape.find("kafka_consumergroup_group_lag_seconds", "group", "legacy-readers")).isEmpty();
+            assertThat(scrape.value("lagwatch_offset_timestamps_invalid_total", "reason", "missing"))
+                    .isGreaterThanOrEqualTo(1);
+        });
+    }
+
+    @Test
+    void streamsInternalTopicsAreLeftOut() throws Exception {
+        createTopic("enricher-store-changelog", 1);
+        createTopic("enricher-by-key-repartition", 1);
+        createTopic("enricher-input", 1);
+        produce("enricher-store-changelog", 0, 5, null);
+        produce("enricher-by-key-repartition", 0, 5, null);
+        produce("enricher-input", 0, 5, null);
+        commit("enricher", Map.of(new TopicPartition("enricher-store-changelog", 0), 0L,
+                new TopicPartition("enricher-by-key-repartition", 0), 0L,
+                new TopicPartition("enricher-input", 0), 0L));
+
+        await("only the input topic measured").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Scrape scrape = scrape();
+            assertThat(scrape.value("kafka_consumergroup_group_lag", "group", "enricher", "topic", "enricher-input"))
+                    .isEqualTo(5);
+            assertThat(scrape.find("kafka_consumergroup_group_lag", "group", "enricher")).hasSize(1);
+            assertThat(scrape.find("kafka_partition_latest_offset", "topic", "enricher-store-changelog")).isEmpty();
+        });
+    }
+
+    @Test
+    void kcatGroupMatchesKafkaConsumerGroups() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/kcat")), "kcat is not installed (apt-get install kcat)");
+        String topic = "tickets";
+        createTopic(topic, 2);
+        produce(topic, 0, 30, null);
+        produce(topic, 1, 20, null);
+        // librdkafka's balanced consumer reads 35 records, commits what it read on close, and exits.
+        Process kcat = new ProcessBuilder("kcat", "-b", broker.bootstrapServers(), "-G", "kcat-readers",
+                "-X", "auto.offset.reset=earliest", "-c", "35", "-q", topic)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertThat(kcat.waitFor(60, TimeUnit.SECONDS)).as("kcat exits").isTrue();
+
+        await("kcat group polled").atMost(Duration.ofSeconds(30))
+                .until(() -> scrape().value("kafka_consumergroup_group_sum_lag", "group", "kcat-readers") == 15);
+        assertThat(assertMatchesKafkaTool("kcat-readers")).isEqualTo(2);
+    }
 }

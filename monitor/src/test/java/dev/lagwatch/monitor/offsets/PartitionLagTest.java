@@ -20,7 +20,7 @@ class PartitionLagTest {
     }
 
     @Test
-    void caughtUpIsZeroHoweverOldTheLastRecord() {
+    void caughtUpReadsZero() {
         // The producer has been idle for an hour; the group has read everything.
         PartitionLag lag = PartitionLag.evaluate(1_000, 0, 1_000, 1_000, null, NOW, timestamps);
 
@@ -97,7 +97,7 @@ class PartitionLagTest {
     }
 
     @Test
-    void groupPastTheStableOffsetReadsToTheHighWatermark() {
+    void pastStableOffsetUsesHighWatermark() {
         // A transaction is open from offset 50; a read_uncommitted group has read up to 80 of 90.
         PartitionLag lag = PartitionLag.evaluate(80, 0, 90, 50, FirstRecord.at(80, NOW - 1_000), NOW, timestamps);
 
@@ -126,7 +126,7 @@ class PartitionLagTest {
     }
 
     @Test
-    void unreadRecordGivesNoTimeLagButKeepsOffsetLag() {
+    void unreadRecordKeepsOffsetLag() {
         PartitionLag lag = PartitionLag.evaluate(5, 0, 10, 10, null, NOW, timestamps);
 
         assertThat(lag.lag()).isEqualTo(5);
