@@ -9,12 +9,6 @@ import dev.lagwatch.demo.DemoScenario;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.embedded.TemporaryDirectories;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +41,6 @@ import picocli.CommandLine.Option;
 @Command(name = "throughput-harness", mixinStandardHelpOptions = true,
         description = "Throughput, heap and visibility latency of the lagwatch monitor on an embedded broker.")
 public final class ThroughputHarness implements Callable<Integer> {
-
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Option(names = "--events", defaultValue = "3000000", description = "Events to pre-fill (default: ${DEFAULT-VALUE}).")
     int events;
@@ -202,7 +194,7 @@ public final class ThroughputHarness implements Callable<Integer> {
      */
     private double monitorRate(String servers, String topic, int expected, String guarantee, int run,
             long[] heapAtEnd) throws Exception {
-        int port = freePort();
+        int port = MetricsEndpoint.freePort();
         Path log = workDirectory.resolve("monitor-" + topic + "-" + guarantee + "-" + run + ".log");
         try (ChildJvm monitor = ChildJvm.start(heap, log, "dev.lagwatch.monitor.cli.MonitorCommand", List.of(
                 "--bootstrap-servers", servers, "--events-topic", topic,
@@ -242,7 +234,7 @@ public final class ThroughputHarness implements Callable<Integer> {
      * appear on /metrics, scraping every 5 ms. Returns p50, p99 and the maximum in milliseconds.
      */
     private double[] visibilityLatency(String servers) throws Exception {
-        int port = freePort();
+        int port = MetricsEndpoint.freePort();
         Path log = workDirectory.resolve("monitor-latency.log");
         try (ChildJvm monitor = ChildJvm.start(heap, log, "dev.lagwatch.monitor.cli.MonitorCommand", List.of(
                 "--bootstrap-servers", servers, "--application-id", "bench-latency",
@@ -286,38 +278,13 @@ public final class ThroughputHarness implements Callable<Integer> {
                 "messaging_messages_enqueued_total{queue=\"" + queue + "\"} ");
     }
 
-    /**
-     * Value of the sample line starting with {@code prefix}, 0 if absent, -1 if the endpoint is not
-     * up. The request selects one metric family, so frequent polling costs the monitor little.
-     */
     private static double metricValue(int port, String family, String prefix) {
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/metrics?name%5B%5D=" + family))
-                    .timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.body().lines()
-                    .filter(line -> line.startsWith(prefix))
-                    .mapToDouble(line -> Double.parseDouble(line.substring(prefix.length()).trim()))
-                    .findFirst()
-                    .orElse(0);
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return MetricsEndpoint.value(port, family, prefix);
     }
 
     private static Double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         return sorted.get(sorted.size() / 2);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     public static void main(String[] args) throws IOException {

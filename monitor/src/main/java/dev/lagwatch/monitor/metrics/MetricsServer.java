@@ -24,6 +24,13 @@ public final class MetricsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);
     private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
 
+    /**
+     * Series one metric may have before the OpenTelemetry SDK folds the rest into one series
+     * labelled {@code otel_metric_overflow="true"}. The SDK's default of 2,000 is too low for the
+     * offset lag of a large cluster, where one series per group and partition is the point.
+     */
+    public static final int MAX_SERIES_PER_METRIC = 250_000;
+
     private final SdkMeterProvider meterProvider;
     private final LifecycleMetrics lifecycleMetrics;
     private final QueueHealthMetrics healthMetrics;
@@ -57,7 +64,7 @@ public final class MetricsServer implements AutoCloseable {
                 .merge(Resource.create(Attributes.of(SERVICE_NAME, serviceName)));
         this.meterProvider = SdkMeterProvider.builder()
                 .setResource(resource)
-                .registerMetricReader(exporter)
+                .registerMetricReader(exporter, instrumentType -> MAX_SERIES_PER_METRIC)
                 .registerMetricProducer(new LifecycleHistograms(snapshots, clock))
                 .build();
         this.meter = meterProvider.get(MetricNames.SCOPE);

@@ -40,6 +40,7 @@ final class FirstRecordReader implements AutoCloseable {
     private final LongSupplier clock;
     private final Map<Boolean, KafkaConsumer<byte[], byte[]>> consumers = new HashMap<>();
     private Map<ReadRequest.Key, FirstRecord> cache = new HashMap<>();
+    private int lastReadCount;
 
     FirstRecordReader(String bootstrapServers, Map<String, String> kafkaProperties, String clientId, LongSupplier clock) {
         Map<String, Object> properties = new HashMap<>(kafkaProperties);
@@ -51,6 +52,8 @@ final class FirstRecordReader implements AutoCloseable {
         // Only the first record of each partition is needed; small fetches bound the memory per cycle.
         properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024);
         properties.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * 1024 * 1024);
+        // Each partition hands out all its fetched records at once; more per poll means more partitions answered.
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
         properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.consumerProperties = properties;
         this.clock = clock;
@@ -73,6 +76,7 @@ final class FirstRecordReader implements AutoCloseable {
                 toRead.add(request);
             }
         }
+        lastReadCount = toRead.size();
         for (boolean readCommitted : new boolean[] {true, false}) {
             List<ReadRequest> level = toRead.stream().filter(r -> r.readCommitted() == readCommitted).toList();
             if (!level.isEmpty()) {
@@ -87,6 +91,11 @@ final class FirstRecordReader implements AutoCloseable {
         // Entries no request used this time belong to offsets the groups have moved past.
         cache = kept;
         return answers;
+    }
+
+    /** Returns how many requests the latest {@link #read} could not answer from the cache. */
+    int lastReadCount() {
+        return lastReadCount;
     }
 
     private void readLevel(List<ReadRequest> requests, boolean readCommitted, long deadlineMillis,
@@ -136,14 +145,19 @@ final class FirstRecordReader implements AutoCloseable {
                     consumer.pause(List.of(partition));
                 }
             }
-            open.values().removeIf(request -> {
-                long position = consumer.position(request.partition());
-                if (position >= request.end()) {
-                    answers.put(request, FirstRecord.noneBefore(position));
-                    return true;
-                }
-                return false;
-            });
+            if (records.isEmpty()) {
+                // Nothing left to hand out: a partition still open either holds only transaction
+                // markers or aborted records up to its end, which moved its position there, or
+                // still waits for its fetch.
+                open.values().removeIf(request -> {
+                    long position = consumer.position(request.partition());
+                    if (position >= request.end()) {
+                        answers.put(request, FirstRecord.noneBefore(position));
+                        return true;
+                    }
+                    return false;
+                });
+            }
         }
     }
 

@@ -128,7 +128,9 @@ final class OffsetCollector {
         }
 
         List<ReadRequest> requests = pending.stream().map(PendingPartition::request).filter(Objects::nonNull).toList();
-        Map<ReadRequest, FirstRecord> firstRecords = reader.read(requests, clock.getAsLong() + readTimeout.toMillis());
+        long readStarted = clock.getAsLong();
+        Map<ReadRequest, FirstRecord> firstRecords = reader.read(requests, readStarted + readTimeout.toMillis());
+        long readMillis = clock.getAsLong() - readStarted;
 
         long now = clock.getAsLong();
         Map<String, List<OffsetSnapshot.GroupPartition>> byGroup = new TreeMap<>();
@@ -163,7 +165,8 @@ final class OffsetCollector {
             }
         }
         long finished = clock.getAsLong();
-        return new OffsetSnapshot(groups, partitions, finished, finished - started);
+        return new OffsetSnapshot(groups, partitions, finished, finished - started, readMillis,
+                reader.lastReadCount());
     }
 
     private static ReadRequest readRequest(TopicPartition partition, Uuid topicId, long committed, long logStart,

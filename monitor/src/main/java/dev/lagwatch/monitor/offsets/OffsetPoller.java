@@ -104,6 +104,11 @@ public final class OffsetPoller implements AutoCloseable {
         try {
             OffsetSnapshot snapshot = collector.collect();
             latest.set(snapshot);
+            if (succeeded.sum() == 0) {
+                log.info("First offset poll: {} consumer groups, {} partitions in {} ms, of which {} ms read the first"
+                        + " unconsumed record of {} partitions", snapshot.groups().size(), snapshot.partitions().size(),
+                        snapshot.pollMillis(), snapshot.readMillis(), snapshot.recordsRead());
+            }
             succeeded.increment();
             if (lastFailure != null) {
                 log.info("Offset poll succeeded again after failures");

@@ -9,9 +9,11 @@ import java.util.TreeMap;
  *
  * @param takenAtMillis when the poll finished, on the monitor's clock
  * @param pollMillis how long the poll took
+ * @param readMillis how much of it went to reading first unconsumed records
+ * @param recordsRead first unconsumed records read from Kafka in this poll, not found in the cache
  */
 public record OffsetSnapshot(List<Group> groups, List<PartitionOffsets> partitions, long takenAtMillis,
-        long pollMillis) {
+        long pollMillis, long readMillis, int recordsRead) {
 
     public OffsetSnapshot {
         groups = List.copyOf(groups);
