@@ -169,6 +169,11 @@ public final class OffsetLagMetrics implements AutoCloseable {
                         m.record(sum.getValue(), topicAttributes(group, sum.getKey()));
                     }
                 })));
+        instruments.add(meter.counterBuilder("lagwatch.offset.commits.backward")
+                .setDescription("Committed offsets that moved backwards between two polls: a late commit from a"
+                        + " consumer that lost its partition, or an offset reset.")
+                .buildWithCallback(m -> eachGroup(group -> group.backwardCommitsByTopic().forEach(
+                        (topic, count) -> m.record(count, topicAttributes(group, topic))))));
         instruments.add(meter.gaugeBuilder("lagwatch_consumergroup_members")
                 .ofLongs()
                 .setDescription("Members of the consumer group now; 0 when all of them are down.")

@@ -59,6 +59,7 @@ final class OffsetCollector {
     private final Duration readTimeout;
     private final LongSupplier clock;
     private final TimestampStats timestamps;
+    private final BackwardCommits backwardCommits = new BackwardCommits();
 
     OffsetCollector(Admin admin, FirstRecordReader reader, NameFilter groupFilter, NameFilter topicFilter,
             Duration requestTimeout, Duration readTimeout, LongSupplier clock, TimestampStats timestamps) {
@@ -121,6 +122,7 @@ final class OffsetCollector {
                     continue;
                 }
                 long offset = groupOffsets.getOrDefault(partition, -1L);
+                backwardCommits.observe(group, partition, topicIds.get(partition), offset);
                 pending.add(new PendingPartition(group, partition, owners.get(partition), offset, logStart,
                         highWatermark, stableOffset, readRequest(partition, topicIds.get(partition), offset, logStart,
                                 highWatermark, stableOffset)));
@@ -145,6 +147,7 @@ final class OffsetCollector {
                     owner == null ? UNKNOWN_MEMBER : owner.consumerId(),
                     owner == null ? UNKNOWN_MEMBER : owner.clientId(), lag));
         }
+        Map<String, Map<String, Long>> backwards = backwardCommits.finishPoll(descriptions.keySet());
         List<OffsetSnapshot.Group> groups = new ArrayList<>();
         for (String group : descriptions.keySet()) {
             ConsumerGroupDescription description = descriptions.get(group);
@@ -153,7 +156,8 @@ final class OffsetCollector {
                 continue;
             }
             groups.add(new OffsetSnapshot.Group(group, description.groupState().toString(),
-                    description.members().size(), byGroup.getOrDefault(group, List.of())));
+                    description.members().size(), byGroup.getOrDefault(group, List.of()),
+                    backwards.getOrDefault(group, Map.of())));
         }
         List<OffsetSnapshot.PartitionOffsets> partitions = new ArrayList<>();
         for (TopicPartition partition : topicIds.keySet().stream().sorted(PARTITION_ORDER).toList()) {

@@ -25,11 +25,14 @@ public record OffsetSnapshot(List<Group> groups, List<PartitionOffsets> partitio
      *
      * @param state the group's state as the coordinator reports it, for example {@code Stable} or {@code Empty}
      * @param members members in the group now
+     * @param backwardCommitsByTopic committed offsets that moved backwards since the monitor started, per topic
      */
-    public record Group(String group, String state, int members, List<GroupPartition> partitions) {
+    public record Group(String group, String state, int members, List<GroupPartition> partitions,
+            Map<String, Long> backwardCommitsByTopic) {
 
         public Group {
             partitions = List.copyOf(partitions);
+            backwardCommitsByTopic = Map.copyOf(backwardCommitsByTopic);
         }
 
         /** Returns the largest offset lag over the partitions with a sample, or 0. */

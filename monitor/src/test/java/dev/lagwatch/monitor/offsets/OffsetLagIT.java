@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -455,5 +456,76 @@ class OffsetLagIT {
         await("kcat group polled").atMost(Duration.ofSeconds(30))
                 .until(() -> scrape().value("kafka_consumergroup_group_sum_lag", "group", "kcat-readers") == 15);
         assertThat(assertMatchesKafkaTool("kcat-readers")).isEqualTo(2);
+    }
+
+    @Test
+    void backwardCommitIsCounted() throws Exception {
+        String topic = "audit-log";
+        createTopic(topic, 1);
+        produce(topic, 0, 3, null);
+        // The partition's new owner read everything and committed 3.
+        commit("auditors", Map.of(new TopicPartition(topic, 0), 3L));
+        await("caught up").atMost(Duration.ofSeconds(30)).until(() -> lag("auditors", topic, 0) == 0);
+
+        // The previous owner finishes late and commits its older position.
+        commit("auditors", Map.of(new TopicPartition(topic, 0), 2L));
+
+        await("backward commit counted").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Scrape scrape = scrape();
+            assertThat(scrape.value("lagwatch_offset_commits_backward_total", "group", "auditors", "topic", topic))
+                    .isEqualTo(1);
+            assertThat(lag("auditors", topic, 0)).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void lagNeverNegativeWhileGroupCommits() throws Exception {
+        String topic = "ticks";
+        createTopic(topic, 4);
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread producing = new Thread(() -> {
+            try (KafkaProducer<String, String> producer = producer(null)) {
+                while (running.get()) {
+                    producer.send(new ProducerRecord<>(topic, "tick"));
+                    Thread.sleep(2);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "tick-readers");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        producing.start();
+        List<Double> lags = new ArrayList<>();
+        int beyondEnd = 0;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            // The group keeps up and commits after every poll, so its commits race the monitor's reads.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+            long nextScrape = 0;
+            while (System.nanoTime() < deadline) {
+                if (!consumer.poll(Duration.ofMillis(20)).isEmpty()) {
+                    consumer.commitSync();
+                }
+                if (System.nanoTime() > nextScrape) {
+                    Scrape scrape = scrape();
+                    scrape.find("kafka_consumergroup_group_lag", "group", "tick-readers")
+                            .forEach(sample -> lags.add(sample.value()));
+                    beyondEnd += scrape.find("lagwatch_offset_partition_condition", "group", "tick-readers",
+                            "condition", "offset_beyond_end").size();
+                    nextScrape = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(250);
+                }
+            }
+        } finally {
+            running.set(false);
+            producing.join(10_000);
+        }
+
+        assertThat(lags).as("lag samples").isNotEmpty().allSatisfy(lag -> assertThat(lag).isNotNegative());
+        assertThat(beyondEnd).as("partitions reported beyond the end").isZero();
     }
 }
