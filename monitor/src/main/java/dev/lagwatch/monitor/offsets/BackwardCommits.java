@@ -11,7 +11,7 @@ import org.apache.kafka.common.Uuid;
 /**
  * Counts committed offsets that moved backwards between two polls, per group and topic. A
  * consumer that lost a partition in a rebalance can still commit its older position after the new
- * owner committed a newer one; the lag then shows records that were already processed. An
+ * owner committed a newer one. The lag then shows records that were already processed. An
  * operator resetting a group's offsets moves them backwards too, so the count is a signal to look
  * at, not an error.
  *
@@ -38,7 +38,7 @@ final class BackwardCommits {
     }
 
     /**
-     * Ends a poll: forgets the groups that no longer exist and returns the totals per group and
+     * Ends a poll: drops the groups that no longer exist and returns the totals per group and
      * topic since the monitor started.
      */
     Map<String, Map<String, Long>> finishPoll(Set<String> groups) {
