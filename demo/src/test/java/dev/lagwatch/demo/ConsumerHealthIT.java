@@ -103,9 +103,9 @@ class ConsumerHealthIT {
         Ledger ledger = new Ledger();
         QueueLedger truth = ledger.queue(queue);
         try (LifecycleRecorder recorder = recorder()) {
-            // 20 messages/s for 6 s against one consumer of 100 ms: 10 per second.
+            // 20 messages/s for 8 s against one consumer of 100 ms: 10 per second.
             ProducerSimulator producer = new ProducerSimulator(broker.bootstrapServers(), Map.of(),
-                    List.of(QueueLoad.steady(queue, 20, 120)), 100, 1, recorder, ledger, Clock.systemUTC());
+                    List.of(QueueLoad.steady(queue, 20, 160)), 100, 1, recorder, ledger, Clock.systemUTC());
             ConsumerSimulator consumer = new ConsumerSimulator(broker.bootstrapServers(), Map.of(), List.of(queue),
                     "slow-workers", oneConsumer("fixed:100ms"), 1, recorder, ledger, Clock.systemUTC(), 1);
             try {
@@ -123,8 +123,13 @@ class ConsumerHealthIT {
                 assertThat(during.value("messaging_oldest_message_age_seconds", "queue", queue)).as("oldest age")
                         .isBetween(trueAge - 1.0, trueAge + 2.0);
 
-                // (b) Producers stop: once drained, lag and age are 0 and the status OK.
+                // (b) Producers stop: the backlog reads OK while it drains, then lag and age are 0.
                 assertThat(producer.awaitCompletion(Duration.ofSeconds(30))).isTrue();
+                await("draining backlog: OK").atMost(WINDOW.dividedBy(4).plusSeconds(4)).until(() -> {
+                    Scrape scrape = Scrape.of(metricsPort);
+                    return scrape.value("messaging_queue_status", "queue", queue, "status", "OK") == 1
+                            && scrape.value("messaging_queue_depth", "queue", queue) > 0;
+                });
                 await("consumer drains the backlog").atMost(Duration.ofSeconds(60))
                         .until(() -> truth.unfinishedCount() == 0);
                 await("lag and age fall to 0, status OK").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

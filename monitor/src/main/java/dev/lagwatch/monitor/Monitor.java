@@ -191,8 +191,10 @@ public final class Monitor implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
         // The topology has no global stores; the key only stops Kafka Streams 4.4 from warning at every start
-        // that the handler does not cover them. It is deprecated there because it becomes the default in 5.0.
+        // that the handler does not cover them. It becomes the default in 5.0. The partition assignor reads
+        // its settings from the main consumer's configuration, so the key goes there as well.
         props.put("processing.exception.handler.global.enabled", true);
+        props.put(StreamsConfig.mainConsumerPrefix("processing.exception.handler.global.enabled"), true);
         // Each task reads its events partition and the matching repartition partition. Counts are
         // cumulative, so their relative order does not matter: never wait for the emptier one.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);

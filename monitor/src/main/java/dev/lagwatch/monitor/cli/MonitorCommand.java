@@ -65,13 +65,13 @@ public final class MonitorCommand implements Callable<Integer> {
     Duration publishInterval;
 
     @Option(names = "--window", defaultValue = "60s", converter = DurationConverter.class,
-            description = "Sliding window of the processing rate, lag, saturation and queue status"
-                    + " (default: ${DEFAULT-VALUE}).")
+            description = "Sliding window of the processing rate, lag, saturation and queue status, e.g. 60s or"
+                    + " 5m (default: ${DEFAULT-VALUE}).")
     Duration window;
 
     @Option(names = "--liveness-timeout", defaultValue = "15s", converter = DurationConverter.class,
-            description = "How long a consumer counts as alive after its last event or heartbeat; a few times the"
-                    + " clients' heartbeat interval (default: ${DEFAULT-VALUE}).")
+            description = "How long a consumer counts as alive after its last event or heartbeat, e.g. 15s; a few"
+                    + " times the clients' heartbeat interval (default: ${DEFAULT-VALUE}).")
     Duration livenessTimeout;
 
     @Option(names = "--metrics-host", defaultValue = "localhost",
@@ -93,13 +93,13 @@ public final class MonitorCommand implements Callable<Integer> {
     private boolean offsetLag;
 
     @Option(names = "--offset-poll-interval", defaultValue = "15s", converter = DurationConverter.class,
-            description = "Time between the starts of two polls of the consumer groups' offsets"
+            description = "Time between the starts of two polls of the consumer groups' offsets, e.g. 15s or 1m"
                     + " (default: ${DEFAULT-VALUE}).")
     private Duration offsetPollInterval;
 
     @Option(names = "--offset-read-timeout", defaultValue = "5s", converter = DurationConverter.class,
-            description = "Bound on reading the first unconsumed record of every lagging partition in one poll;"
-                    + " partitions not read by then get no time lag that poll (default: ${DEFAULT-VALUE}).")
+            description = "Bound on reading the first unconsumed record of every lagging partition in one poll,"
+                    + " e.g. 5s; partitions not read by then get no time lag that poll (default: ${DEFAULT-VALUE}).")
     private Duration offsetReadTimeout;
 
     @Option(names = "--cluster-name", defaultValue = MonitorConfig.DEFAULT_CLUSTER_NAME,
@@ -121,7 +121,8 @@ public final class MonitorCommand implements Callable<Integer> {
     private List<String> excludeGroups = new ArrayList<>();
 
     @Option(names = "--include-topic", paramLabel = "REGEX",
-            description = "Measure only topics whose whole name matches; repeatable.")
+            description = "Measure only topics whose whole name matches; repeatable. A group with no partition on"
+                    + " a measured topic is left out.")
     private List<String> includeTopics = new ArrayList<>();
 
     @Option(names = "--exclude-topic", paramLabel = "REGEX",

@@ -134,6 +134,8 @@ public final class ActivityWindow {
         long sumMessages = 0;
         long sumBusy = 0;
         long recentEmptied = 0;
+        long recentEnqueued = 0;
+        long recentFinished = 0;
         for (int i = 0; i < SLOTS; i++) {
             long slot = slotNumbers[i];
             if (slot >= oldestSlot && slot <= newestSlot) {
@@ -144,13 +146,15 @@ public final class ActivityWindow {
                 sumBusy += busyMillis[i];
                 if (slot > newestSlot - RECENT_SLOTS) {
                     recentEmptied += emptied[i];
+                    recentEnqueued += enqueued[i];
+                    recentFinished += messagesFinished[i];
                 }
             }
         }
         // The window spans from the start of its oldest slot to now, but never before the queue's first event.
         long windowStart = Math.max(oldestSlot * slotMillis, firstEventMillis);
         long spanMillis = Math.max(slotMillis, nowMillis - windowStart);
-        return new WindowTotals(sumEnqueued, sumStarted, sumAttempts, sumMessages, sumBusy, recentEmptied > 0,
+        return new WindowTotals(sumEnqueued, sumStarted, sumAttempts, sumMessages, sumBusy, recentEmptied > 0, recentEnqueued, recentFinished,
                 Math.min(spanMillis, windowMillis()), nowMillis - firstEventMillis >= windowMillis());
     }
 

@@ -21,8 +21,9 @@ public record QueueHealth(double lagSeconds, double saturation, int activeConsum
      *   <li>{@code STALL} when messages wait, the queue is at least one window old, and no message
      *       finished in the whole window;</li>
      *   <li>{@code WARN} when messages wait, the queue was not empty in the latest quarter of the
-     *       window, and the backlog grew over the window by more than one second of processing at
-     *       the window's rate (by at least one message when that rate is below one per second);</li>
+     *       window, the backlog grew over the window by more than one second of processing at the
+     *       window's rate (by at least one message when that rate is below one per second), and it
+     *       is not shrinking: in the latest quarter, no more finished than were enqueued;</li>
      *   <li>{@code OK} otherwise.</li>
      * </ol>
      */
@@ -50,7 +51,8 @@ public record QueueHealth(double lagSeconds, double saturation, int activeConsum
             status = QueueStatus.STOP;
         } else if (window.full() && window.messagesFinished() == 0) {
             status = QueueStatus.STALL;
-        } else if (!window.emptiedRecently() && backlogGrew(window)) {
+        } else if (!window.emptiedRecently() && backlogGrew(window)
+                && window.recentEnqueued() >= window.recentMessagesFinished()) {
             status = QueueStatus.WARN;
         } else {
             status = QueueStatus.OK;

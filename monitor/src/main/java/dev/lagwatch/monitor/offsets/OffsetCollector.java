@@ -151,8 +151,10 @@ final class OffsetCollector {
         List<OffsetSnapshot.Group> groups = new ArrayList<>();
         for (String group : descriptions.keySet()) {
             ConsumerGroupDescription description = descriptions.get(group);
-            if (description.members().isEmpty() && !byGroup.containsKey(group)) {
-                // Nothing to measure: no member, and no offsets on a topic that still exists.
+            boolean hasPartitions = !partitionsOf(description, committed.get(group)).isEmpty();
+            if (!byGroup.containsKey(group) && (description.members().isEmpty() || hasPartitions)) {
+                // Nothing to measure: its partitions are on topics left out or deleted, or it has
+                // neither members nor partitions. A group whose members have no partitions yet stays.
                 continue;
             }
             groups.add(new OffsetSnapshot.Group(group, description.groupState().toString(),

@@ -10,10 +10,10 @@ class QueueHealthTest {
     private static final Liveness ONE_CONSUMER = new Liveness(1, 1);
     private static final Liveness NO_CONSUMER = new Liveness(0, 0);
 
-    /** Totals of a full 60 s window. */
+    /** Totals of a full 60 s window, with a quarter of its traffic in the latest quarter. */
     private static WindowTotals window(long enqueued, long messagesFinished, long busyMillis) {
         return new WindowTotals(enqueued, messagesFinished, messagesFinished, messagesFinished, busyMillis, false,
-                60_000, true);
+                enqueued / 4, messagesFinished / 4, 60_000, true);
     }
 
     @Test
@@ -60,7 +60,7 @@ class QueueHealthTest {
 
     @Test
     void youngQueueWithoutProgressIsNotYetStall() {
-        WindowTotals young = new WindowTotals(5, 1, 0, 0, 0, false, 10_000, false);
+        WindowTotals young = new WindowTotals(5, 1, 0, 0, 0, false, 5, 0, 10_000, false);
 
         assertThat(QueueHealth.evaluate(5, young, ONE_CONSUMER).status()).isEqualTo(QueueStatus.WARN);
     }
@@ -72,7 +72,7 @@ class QueueHealthTest {
 
     @Test
     void backlogEmptiedRecentlyIsOk() {
-        WindowTotals emptiedOnce = new WindowTotals(100, 98, 98, 98, 0, true, 60_000, true);
+        WindowTotals emptiedOnce = new WindowTotals(100, 98, 98, 98, 0, true, 25, 24, 60_000, true);
 
         assertThat(QueueHealth.evaluate(2, emptiedOnce, ONE_CONSUMER).status()).isEqualTo(QueueStatus.OK);
     }
@@ -88,6 +88,14 @@ class QueueHealthTest {
     void slowQueueGrowingByOneMessageIsWarn() {
         // Six messages finished in the minute, 0.1 per second; one more came in than went out.
         assertThat(QueueHealth.evaluate(1, window(7, 6, 0), ONE_CONSUMER).status()).isEqualTo(QueueStatus.WARN);
+    }
+
+    @Test
+    void backlogDrainingNowIsOk() {
+        // The backlog grew by 40 over the window, but in its latest quarter 20 finished and none came in.
+        WindowTotals draining = new WindowTotals(100, 60, 60, 60, 0, false, 0, 20, 60_000, true);
+
+        assertThat(QueueHealth.evaluate(40, draining, ONE_CONSUMER).status()).isEqualTo(QueueStatus.OK);
     }
 
     @Test

@@ -429,13 +429,35 @@ class OffsetLagIT {
                 new TopicPartition("enricher-by-key-repartition", 0), 0L,
                 new TopicPartition("enricher-input", 0), 0L));
 
-        await("only the input topic measured").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            Scrape scrape = scrape();
-            assertThat(scrape.value("kafka_consumergroup_group_lag", "group", "enricher", "topic", "enricher-input"))
-                    .isEqualTo(5);
-            assertThat(scrape.find("kafka_consumergroup_group_lag", "group", "enricher")).hasSize(1);
-            assertThat(scrape.find("kafka_partition_latest_offset", "topic", "enricher-store-changelog")).isEmpty();
-        });
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "store-restorer");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, String> restorer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            // A live group that reads nothing but a changelog topic.
+            restorer.subscribe(List.of("enricher-store-changelog"));
+            await("restorer assigned").atMost(Duration.ofSeconds(30)).until(() -> {
+                restorer.poll(Duration.ofMillis(100));
+                return !restorer.assignment().isEmpty();
+            });
+
+            await("only the input topic measured").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                restorer.poll(Duration.ZERO);
+                Scrape scrape = scrape();
+                assertThat(scrape.value("kafka_consumergroup_group_lag", "group", "enricher", "topic",
+                        "enricher-input")).isEqualTo(5);
+                assertThat(scrape.find("kafka_consumergroup_group_lag", "group", "enricher")).hasSize(1);
+                assertThat(scrape.find("kafka_partition_latest_offset", "topic", "enricher-store-changelog"))
+                        .isEmpty();
+            });
+            await("no series for a group of left-out topics").during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(4)).until(() -> {
+                        restorer.poll(Duration.ZERO);
+                        Scrape scrape = scrape();
+                        return scrape.samples().stream().noneMatch(sample -> sample.has("group", "store-restorer"));
+                    });
+        }
     }
 
     @Test
