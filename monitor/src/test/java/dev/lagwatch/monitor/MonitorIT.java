@@ -32,7 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MonitorIT {
 
-    private static final long T0 = 1_767_225_600_000L;
+    /**
+     * A minute ago. Events keep their own timestamps as record timestamps, so events stamped long
+     * ago would be deleted by the topic's retention (7 days) at the broker's first retention check.
+     */
+    private static final long T0 = System.currentTimeMillis() - 60_000;
 
     private static EmbeddedKafkaBroker broker;
     private static Monitor monitor;
