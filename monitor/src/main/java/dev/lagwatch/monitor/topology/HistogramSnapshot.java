@@ -1,5 +1,6 @@
 package dev.lagwatch.monitor.topology;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,6 +22,15 @@ public record HistogramSnapshot(List<Long> bucketCounts, long sumMillis) {
             boxed[i] = counts[i];
         }
         return new HistogramSnapshot(List.of(boxed), histogram.sumMillis());
+    }
+
+    /** Returns {@code next} with every bucket and the sum raised to at least their values in {@code previous}. */
+    static HistogramSnapshot holdingCumulative(HistogramSnapshot previous, HistogramSnapshot next) {
+        List<Long> counts = new ArrayList<>(next.bucketCounts.size());
+        for (int i = 0; i < next.bucketCounts.size(); i++) {
+            counts.add(Math.max(previous.bucketCounts.get(i), next.bucketCounts.get(i)));
+        }
+        return new HistogramSnapshot(counts, Math.max(previous.sumMillis, next.sumMillis));
     }
 
     public long count() {

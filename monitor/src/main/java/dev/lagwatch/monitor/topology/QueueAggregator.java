@@ -82,9 +82,8 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, Void, V
         changed.add(queue);
     }
 
-    // NOTE: snapshots are published from state that may not be committed yet. If an exactly-once task
-    // aborts and restores its store, the next snapshot can be lower than one already scraped, which
-    // Prometheus reads as a counter reset.
+    // Snapshots come from state that may not be committed yet; QueueSnapshots holds the cumulative
+    // values so that a rolled-back transaction does not show as a counter reset.
     private void publishChanged(long nowMillis) {
         for (String queue : changed) {
             snapshots.publish(context.taskId(), QueueSnapshot.of(queue, states.get(queue), nowMillis));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -55,6 +56,24 @@ public record QueueSnapshot(
         }
         consumers.groups().forEach(names::add);
         return names;
+    }
+
+    /**
+     * Returns {@code next} with every cumulative value (enqueued, outcomes, retries, histograms)
+     * raised to at least its value in {@code previous}. Depth, in-flight and the time-based state
+     * are {@code next}'s own.
+     */
+    static QueueSnapshot holdingCumulative(QueueSnapshot previous, QueueSnapshot next) {
+        Map<String, GroupSnapshot> groups = new TreeMap<>();
+        for (GroupSnapshot group : previous.groups) {
+            groups.put(group.group(), group);
+        }
+        for (GroupSnapshot group : next.groups) {
+            GroupSnapshot before = groups.get(group.group());
+            groups.put(group.group(), before == null ? group : GroupSnapshot.holdingCumulative(before, group));
+        }
+        return new QueueSnapshot(next.queue, next.depth, next.inFlight, Math.max(previous.enqueued, next.enqueued),
+                new ArrayList<>(groups.values()), next.window, next.consumers, next.unfinished, next.publishedAtMillis);
     }
 
     /** Age in seconds of the oldest unfinished message at {@code nowMillis}; 0 when the queue is empty. */

@@ -19,6 +19,8 @@ public final class QueueSnapshots {
     private static final long CONFLICT_LOG_INTERVAL_MILLIS = 60_000;
 
     private final ConcurrentHashMap<String, QueueSnapshot> byQueue = new ConcurrentHashMap<>();
+    /** Highest cumulative values published per queue by this process, kept when the queue moves away. */
+    private final ConcurrentHashMap<String, QueueSnapshot> highest = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TaskId> owners = new ConcurrentHashMap<>();
     private final AtomicLong lastConflictLoggedAt = new AtomicLong(Long.MIN_VALUE / 2);
 
@@ -26,13 +28,20 @@ public final class QueueSnapshots {
      * Publishes the snapshot of a queue owned by {@code task}. Each queue should have one owner.
      * A second owner means the queue's events reached two partitions and its series jump between
      * two sets of counts, so the conflict is logged.
+     *
+     * <p>Counters and histograms never go down in what this process publishes. Snapshots come from
+     * state that is not committed yet: when an exactly-once transaction aborts, the store rolls back
+     * and the next snapshot can be lower than one already scraped, which Prometheus would read as a
+     * counter reset. The highest value is held instead, until reprocessing the rolled-back events
+     * brings the state back to it.
      */
     void publish(TaskId task, QueueSnapshot snapshot) {
         TaskId previous = owners.put(snapshot.queue(), task);
         if (previous != null && !previous.equals(task)) {
             logConflict(snapshot.queue(), previous, task);
         }
-        byQueue.put(snapshot.queue(), snapshot);
+        QueueSnapshot held = highest.merge(snapshot.queue(), snapshot, QueueSnapshot::holdingCumulative);
+        byQueue.put(snapshot.queue(), held);
     }
 
     /** Withdraws a queue, unless another task has published it since. */
