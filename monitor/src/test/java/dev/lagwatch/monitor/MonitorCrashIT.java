@@ -10,6 +10,7 @@ import dev.lagwatch.monitor.testing.FreePort;
 import dev.lagwatch.monitor.testing.Scrape;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,11 +52,13 @@ class MonitorCrashIT {
                     .redirectErrorStream(true)
                     .redirectOutput(directory.resolve("first.log").toFile())
                     .start();
+            Scrape beforeKill;
             try {
                 record(recorder, 0, 50);
                 await("first monitor counts 50").atMost(Duration.ofSeconds(60)).ignoreExceptions()
                         .untilAsserted(() -> assertThat(Scrape.of(firstPort)
                                 .value("messaging_messages_enqueued_total", "queue", "crash-orders")).isEqualTo(50));
+                beforeKill = Scrape.of(firstPort);
             } finally {
                 first.destroyForcibly().waitFor();
             }
@@ -78,7 +81,29 @@ class MonitorCrashIT {
                 Scrape scrape = Scrape.of(secondPort);
                 assertThat(scrape.value("messaging_messages_processed_total", "queue", "crash-orders", "status",
                         "success")).isEqualTo(80);
+                assertThat(scrape.value("messaging_processing_duration_seconds_count", "queue", "crash-orders"))
+                        .isEqualTo(80);
+                assertNoCumulativeSeriesWentBack(beforeKill, scrape);
             }
+        }
+    }
+
+    /** Asserts that every counter and histogram series of the queue before the kill is at least as high after it. */
+    private static void assertNoCumulativeSeriesWentBack(Scrape before, Scrape after) {
+        List<Scrape.Sample> cumulative = before.samples().stream()
+                .filter(sample -> sample.has("queue", "crash-orders"))
+                .filter(sample -> sample.name().endsWith("_total") || sample.name().endsWith("_bucket")
+                        || sample.name().endsWith("_count") || sample.name().endsWith("_sum"))
+                .toList();
+        assertThat(cumulative).as("cumulative series before the kill").hasSizeGreaterThan(10);
+        for (Scrape.Sample sample : cumulative) {
+            List<Scrape.Sample> later = after.samples().stream()
+                    .filter(candidate -> candidate.name().equals(sample.name())
+                            && candidate.labels().equals(sample.labels()))
+                    .toList();
+            assertThat(later).as("%s%s after the restart", sample.name(), sample.labels()).hasSize(1);
+            assertThat(later.get(0).value()).as("%s%s", sample.name(), sample.labels())
+                    .isGreaterThanOrEqualTo(sample.value());
         }
     }
 }
