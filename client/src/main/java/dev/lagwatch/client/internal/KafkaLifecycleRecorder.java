@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -50,6 +51,7 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
     private static final Logger log = LoggerFactory.getLogger(KafkaLifecycleRecorder.class);
     private static final int DRAIN_BATCH = 512;
     private static final long DROP_LOG_INTERVAL_MILLIS = 60_000;
+    private static final long RETRY_PAUSE_MILLIS = 100;
 
     private final String topic;
     private final Duration closeTimeout;
@@ -60,6 +62,9 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
     private final ArrayBlockingQueue<LifecycleEvent> buffer;
     private final Thread emitter;
     private final RateLimitedLog dropLog;
+    private final RateLimitedLog brokerWaitLog;
+    /** Error the producer reported before send() returned; written and read by the emitter thread only. */
+    private Exception rejectedInSend;
 
     private final LongAdder recorded = new LongAdder();
     private final LongAdder sent = new LongAdder();
@@ -81,6 +86,7 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
         this.clock = clock;
         this.buffer = new ArrayBlockingQueue<>(bufferCapacity);
         this.dropLog = new RateLimitedLog(log, clock, DROP_LOG_INTERVAL_MILLIS);
+        this.brokerWaitLog = new RateLimitedLog(log, clock, DROP_LOG_INTERVAL_MILLIS);
         for (DropReason reason : DropReason.values()) {
             dropped.put(reason, new LongAdder());
         }
@@ -237,21 +243,53 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
         }
     }
 
+    /**
+     * Hands {@code event} to the producer. While the brokers are unreachable, the producer gives up
+     * waiting for metadata after max.block.ms and rejects the record before it leaves this thread.
+     * The event is then offered again, and the events behind it wait in the bounded buffer, which
+     * drops new ones only once it is full. A record the producer accepted and later failed to
+     * deliver is dropped, not resent, since the brokers may have written it.
+     */
     private void send(LifecycleEvent event) {
-        try {
-            byte[] key = event.queue().getBytes(StandardCharsets.UTF_8);
-            byte[] value = codec.encode(event);
-            producer.send(new ProducerRecord<>(topic, null, event.ts(), key, value), (metadata, error) -> {
-                if (error == null) {
-                    sent.increment();
-                } else {
-                    drop(DropReason.SEND_FAILED, event);
-                }
-            });
-        } catch (RuntimeException e) {
-            // send() throws rather than calling back when metadata stays unavailable for max.block.ms,
-            // when the producer is closing, or when close() interrupts this thread.
-            drop(DropReason.SEND_FAILED, event);
+        byte[] key = event.queue().getBytes(StandardCharsets.UTF_8);
+        byte[] value = codec.encode(event);
+        while (true) {
+            rejectedInSend = null;
+            try {
+                producer.send(new ProducerRecord<>(topic, null, event.ts(), key, value), (metadata, error) -> {
+                    if (error == null) {
+                        sent.increment();
+                    } else if (Thread.currentThread() == emitter) {
+                        // Called back before send() returned: the record never reached the producer's buffer.
+                        rejectedInSend = error;
+                    } else {
+                        drop(DropReason.SEND_FAILED, event);
+                    }
+                });
+            } catch (TimeoutException e) {
+                rejectedInSend = e;
+            } catch (RuntimeException e) {
+                // The producer is closing, or close() interrupted this thread.
+                drop(DropReason.SEND_FAILED, event);
+                return;
+            }
+            if (rejectedInSend == null) {
+                return;
+            }
+            if (!(rejectedInSend instanceof TimeoutException) || emitterStopRequested) {
+                drop(DropReason.SEND_FAILED, event);
+                return;
+            }
+            brokerWaitLog.warn("unreachable", "lagwatch recorder is waiting for the brokers ({}); events stay"
+                    + " buffered until the buffer is full", rejectedInSend.getMessage());
+            try {
+                // The producer normally waited max.block.ms already; this only stops a busy loop if it did not.
+                Thread.sleep(RETRY_PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                drop(DropReason.SEND_FAILED, event);
+                return;
+            }
         }
     }
 

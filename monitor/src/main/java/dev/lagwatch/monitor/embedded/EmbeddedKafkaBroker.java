@@ -39,11 +39,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path directory;
-    private final KafkaRaftServer server;
+    private final Properties props;
     private final String bootstrapServers;
+    private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(Path directory, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafkaBroker(Path directory, Properties props, KafkaRaftServer server, String bootstrapServers) {
         this.directory = directory;
+        this.props = props;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
     }
@@ -98,7 +100,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw e;
         }
         log.info("Embedded Kafka broker ready at {} (data in {})", bootstrapServers, directory);
-        return new EmbeddedKafkaBroker(directory, server, bootstrapServers);
+        return new EmbeddedKafkaBroker(directory, props, server, bootstrapServers);
     }
 
     static Properties brokerProperties(Path directory, int brokerPort, int controllerPort) {
@@ -168,11 +170,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** Stops the broker and keeps its data, for {@link #restart()}: a broker outage, for tests. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+            log.info("Embedded Kafka broker at {} stopped; its data is kept", bootstrapServers);
+        }
+    }
+
+    /** Starts a stopped broker again on the same ports with the same data. */
+    public synchronized void restart() {
+        if (server != null) {
+            throw new IllegalStateException("The embedded broker at " + bootstrapServers + " is running; stop it first");
+        }
+        KafkaRaftServer restarted = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        restarted.startup();
+        server = restarted;
+        awaitReady(bootstrapServers);
+        log.info("Embedded Kafka broker at {} restarted", bootstrapServers);
+    }
+
     /** Stops the broker and deletes its data. */
     @Override
-    public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+    public synchronized void close() {
+        stop();
         TemporaryDirectories.deleteRecursively(directory);
         log.info("Embedded Kafka broker at {} stopped and its data deleted", bootstrapServers);
     }
