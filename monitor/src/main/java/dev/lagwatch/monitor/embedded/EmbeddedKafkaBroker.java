@@ -87,7 +87,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (Writer writer = Files.newBufferedWriter(propertiesFile)) {
             props.store(writer, "embedded lagwatch broker");
         }
-        format(propertiesFile);
+        format(propertiesFile, Uuid.randomUuid().toString());
 
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         String bootstrapServers = "127.0.0.1:" + brokerPort;
@@ -127,9 +127,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return props;
     }
 
-    private static void format(Path propertiesFile) {
+    /** Formats the storage of a node for cluster {@code clusterId}, with Kafka's own storage tool. */
+    static void format(Path propertiesFile, String clusterId) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        String[] arguments = {"format", "-t", Uuid.randomUuid().toString(), "-c", propertiesFile.toString()};
+        String[] arguments = {"format", "-t", clusterId, "-c", propertiesFile.toString()};
         int exitCode;
         try (PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8)) {
             exitCode = StorageTool.execute(arguments, printer);
@@ -158,7 +159,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
