@@ -97,7 +97,7 @@ public record MonitorConfig(
         private Builder() {
         }
 
-        /** Whether to poll the offsets of every consumer group; on by default. */
+        /** Sets whether to poll the offsets of every consumer group (on by default). */
         public Builder offsetLag(boolean value) {
             offsetLag = value;
             return this;
@@ -146,7 +146,7 @@ public record MonitorConfig(
             return this;
         }
 
-        /** Whether to measure Kafka's own topics and Kafka Streams' changelog and repartition topics. */
+        /** Sets whether to measure Kafka's own topics and Kafka Streams' changelog and repartition topics. */
         public Builder internalTopics(boolean value) {
             internalTopics = value;
             return this;

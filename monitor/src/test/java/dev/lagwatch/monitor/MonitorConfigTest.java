@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MonitorConfigTest {
@@ -45,5 +46,35 @@ class MonitorConfigTest {
                 .hasMessageContaining("liveness timeout (--liveness-timeout) must be between 1 s and 1 h, got PT0S")
                 .hasMessageContaining("metrics port (--metrics-port) must be between 1 and 65535, got 70000")
                 .hasMessageContaining("service name (--service-name) must not be empty");
+    }
+
+    @Test
+    void invalidOffsetSettingsListedTogether() {
+        MonitorConfig.Builder builder = MonitorConfig.builder()
+                .bootstrapServers("kafka:9092")
+                .offsetPollInterval(Duration.ZERO)
+                .offsetReadTimeout(Duration.ofMillis(10))
+                .clusterName("")
+                .offsetGranularity("group")
+                .includeGroups(List.of("["));
+
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("offset poll interval (--offset-poll-interval) must be between 1 s and 1 h")
+                .hasMessageContaining("offset read timeout (--offset-read-timeout) must be between 100 ms and 1 min")
+                .hasMessageContaining("cluster name (--cluster-name) must not be empty")
+                .hasMessageContaining("offset granularity (--offset-granularity) must be partition or topic, got 'group'")
+                .hasMessageContaining("--include-group must be a Java regular expression, got '['");
+    }
+
+    @Test
+    void disabledOffsetLagSkipsItsSettings() {
+        MonitorConfig config = MonitorConfig.builder()
+                .bootstrapServers("kafka:9092")
+                .offsetLag(false)
+                .offsetGranularity("group")
+                .build();
+
+        assertThat(config.offsetPoller()).isNull();
     }
 }

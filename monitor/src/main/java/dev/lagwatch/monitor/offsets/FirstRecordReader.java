@@ -52,7 +52,7 @@ final class FirstRecordReader implements AutoCloseable {
         // Only the first record of each partition is needed; small fetches bound the memory per cycle.
         properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024);
         properties.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * 1024 * 1024);
-        // Each partition hands out all its fetched records at once; more per poll means more partitions answered.
+        // Each partition returns all its fetched records at once, so more records per poll read more partitions.
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
         properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.consumerProperties = properties;
@@ -93,7 +93,7 @@ final class FirstRecordReader implements AutoCloseable {
         return answers;
     }
 
-    /** Returns how many requests the latest {@link #read} could not answer from the cache. */
+    /** Returns how many requests the latest {@link #read} did not find in the cache and read from Kafka. */
     int lastReadCount() {
         return lastReadCount;
     }

@@ -82,8 +82,8 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, Void, V
         changed.add(queue);
     }
 
-    // Snapshots come from state that may not be committed yet; QueueSnapshots holds the cumulative
-    // values so that a rolled-back transaction does not show as a counter reset.
+    // Snapshots come from state that may not be committed yet. QueueSnapshots keeps the cumulative
+    // values at their highest, so a rolled-back transaction does not show as a counter reset.
     private void publishChanged(long nowMillis) {
         for (String queue : changed) {
             snapshots.publish(context.taskId(), QueueSnapshot.of(queue, states.get(queue), nowMillis));

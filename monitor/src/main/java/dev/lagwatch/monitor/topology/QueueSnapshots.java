@@ -40,8 +40,8 @@ public final class QueueSnapshots {
         if (previous != null && !previous.equals(task)) {
             logConflict(snapshot.queue(), previous, task);
         }
-        QueueSnapshot held = highest.merge(snapshot.queue(), snapshot, QueueSnapshot::holdingCumulative);
-        byQueue.put(snapshot.queue(), held);
+        QueueSnapshot notLower = highest.merge(snapshot.queue(), snapshot, QueueSnapshot::holdingCumulative);
+        byQueue.put(snapshot.queue(), notLower);
     }
 
     /** Withdraws a queue, unless another task has published it since. */

@@ -94,7 +94,7 @@ class ActivityWindowTest {
     }
 
     @Test
-    void emptyCountsAsRecentForAQuarterOfTheWindow() {
+    void emptyIsRecentForQuarterWindow() {
         window.recordEmpty(T0);
 
         assertThat(window.totals(T0 + 2 * SLOT).emptiedRecently()).as("two slots later").isTrue();

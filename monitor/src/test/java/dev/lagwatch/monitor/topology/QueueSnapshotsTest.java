@@ -36,16 +36,16 @@ class QueueSnapshotsTest {
         // An aborted transaction restored the store to an earlier state.
         snapshots.publish(TASK, QueueSnapshot.of("q", stateAfter(6), T0 + 1_000));
 
-        QueueSnapshot held = snapshots.get("q");
-        GroupSnapshot group = held.groups().get(0);
+        QueueSnapshot published = snapshots.get("q");
+        GroupSnapshot group = published.groups().get(0);
 
-        assertThat(held.enqueued()).isEqualTo(10);
+        assertThat(published.enqueued()).isEqualTo(10);
         assertThat(group.completed()).isEqualTo(5);
         assertThat(group.failed(ErrorCategory.TIMEOUT)).isEqualTo(5);
         assertThat(group.retries()).isEqualTo(5);
         assertThat(group.processing().count()).isEqualTo(10);
         assertThat(group.processing().sumMillis()).isEqualTo(400);
-        assertThat(held.depth()).as("depth is a gauge, not held").isEqualTo(3);
+        assertThat(published.depth()).as("depth is a gauge, not held").isEqualTo(3);
     }
 
     @Test
