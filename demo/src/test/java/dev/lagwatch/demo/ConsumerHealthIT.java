@@ -9,6 +9,7 @@ import dev.lagwatch.monitor.Monitor;
 import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.JavaProcess;
 import dev.lagwatch.monitor.testing.Scrape;
 import dev.lagwatch.sim.DurationDistribution;
 import dev.lagwatch.sim.FailureMix;
@@ -212,20 +213,17 @@ class ConsumerHealthIT {
             ProducerSimulator producer = new ProducerSimulator(broker.bootstrapServers(), Map.of(),
                     List.of(QueueLoad.steady(queue, 5, 40)), 100, 1, recorder, ledger, Clock.systemUTC());
             // The consumer runs in its own JVM so that it can die the way a crashed process does.
-            Process consumer = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                    System.getProperty("java.class.path"), "dev.lagwatch.sim.consumer.ConsumerSimCommand",
+            JavaProcess consumer = JavaProcess.start(stateDirectory.resolve("dying-consumer.log"),
+                    "dev.lagwatch.sim.consumer.ConsumerSimCommand",
                     "--bootstrap-servers", broker.bootstrapServers(), "--queue", queue, "--group", "dying-workers",
                     "--partitions", "1", "--concurrency", "1", "--processing-time", "fixed:500ms",
-                    "--heartbeat-interval", "1s")
-                    .redirectErrorStream(true)
-                    .redirectOutput(stateDirectory.resolve("dying-consumer.log").toFile())
-                    .start();
+                    "--heartbeat-interval", "1s");
             try {
                 await("the consumer is alive and messages wait").atMost(Duration.ofSeconds(30))
                         .until(() -> value("messaging_active_consumers", queue, "consumer_group", "dying-workers") == 1
                                 && value("messaging_queue_depth", queue) > 2);
 
-                consumer.destroyForcibly().waitFor();
+                consumer.sigkill();
                 long killedAt = System.nanoTime();
 
                 // (c) No closing heartbeat: the consumer drops out after the liveness timeout.
@@ -236,7 +234,7 @@ class ConsumerHealthIT {
                 assertThat(value("messaging_active_consumers", queue, "consumer_group", "dying-workers")).isZero();
                 assertThat(value("messaging_consumer_lag_seconds", queue)).as("lag").isPositive();
             } finally {
-                consumer.destroyForcibly();
+                consumer.close();
                 producer.close();
             }
         }

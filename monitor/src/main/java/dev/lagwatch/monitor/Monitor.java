@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -52,6 +53,7 @@ public final class Monitor implements AutoCloseable {
     private OffsetPoller offsetPoller;
     private KafkaStreams streams;
     private volatile boolean failed;
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     private Monitor(MonitorConfig config) {
         this.config = config;
@@ -251,17 +253,28 @@ public final class Monitor implements AutoCloseable {
         close(Duration.ofSeconds(30));
     }
 
-    /** Stops the topology (committing what it processed) and the metrics endpoint. */
+    /**
+     * Stops the topology (committing what it processed and leaving the consumer group), the offset
+     * poller and the metrics endpoint, and logs how long that took. Waits at most {@code timeout}
+     * for Kafka Streams and a few seconds more for the rest. Only the first call does anything.
+     */
     public void close(Duration timeout) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        long startedAt = System.nanoTime();
+        boolean committed = true;
         if (streams != null) {
+            log.info("Stopping the monitor: committing processed events and leaving group {} (waiting at most {} s)",
+                    config.applicationId(), timeout.toSeconds());
             // Leaving the group hands this instance's queues to the others at once, instead of after
             // the session timeout (45 s by default) that a crashed instance needs.
-            boolean stopped = streams.close(org.apache.kafka.streams.CloseOptions.timeout(timeout)
+            committed = streams.close(org.apache.kafka.streams.CloseOptions.timeout(timeout)
                     .withGroupMembershipOperation(
                             org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-            if (!stopped) {
-                log.warn("Kafka Streams did not stop within {}; exiting anyway, uncommitted work is reprocessed"
-                        + " at the next start", timeout);
+            if (!committed) {
+                log.warn("Kafka Streams did not stop within {} s; exiting anyway, uncommitted events are processed"
+                        + " again at the next start", timeout.toSeconds());
             }
         }
         if (offsetPoller != null) {
@@ -272,6 +285,10 @@ public final class Monitor implements AutoCloseable {
         }
         if (metricsServer != null) {
             metricsServer.close();
+        }
+        if (streams != null) {
+            log.info("Monitor stopped in {} ms{}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt),
+                    committed ? "; every processed event is committed" : "");
         }
         terminated.countDown();
     }

@@ -7,6 +7,7 @@ import dev.lagwatch.client.LifecycleRecorder;
 import dev.lagwatch.client.event.LifecycleEvent;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.JavaProcess;
 import dev.lagwatch.monitor.testing.Scrape;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,14 +45,11 @@ class MonitorCrashIT {
                         .heartbeatInterval(Duration.ZERO)
                         .build()) {
             int firstPort = FreePort.find();
-            Process first = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                    System.getProperty("java.class.path"), "dev.lagwatch.monitor.cli.MonitorCommand",
+            JavaProcess first = JavaProcess.start(directory.resolve("first.log"),
+                    "dev.lagwatch.monitor.cli.MonitorCommand",
                     "--bootstrap-servers", broker.bootstrapServers(), "--application-id", "monitor-crash-it",
                     "--state-dir", directory.resolve("first").toString(), "--metrics-host", "127.0.0.1",
-                    "--metrics-port", Integer.toString(firstPort))
-                    .redirectErrorStream(true)
-                    .redirectOutput(directory.resolve("first.log").toFile())
-                    .start();
+                    "--metrics-port", Integer.toString(firstPort));
             Scrape beforeKill;
             try {
                 record(recorder, 0, 50);
@@ -60,7 +58,7 @@ class MonitorCrashIT {
                                 .value("messaging_messages_enqueued_total", "queue", "crash-orders")).isEqualTo(50));
                 beforeKill = Scrape.of(firstPort);
             } finally {
-                first.destroyForcibly().waitFor();
+                first.sigkill();
             }
 
             record(recorder, 50, 80);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.lagwatch.client.LifecycleRecorder;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.JavaProcess;
 import dev.lagwatch.monitor.testing.Scrape;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,14 +74,11 @@ class MonitorFailoverIT {
             }
             int firstPort = FreePort.find();
             int secondPort = FreePort.find();
-            Process first = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                    System.getProperty("java.class.path"), "dev.lagwatch.monitor.cli.MonitorCommand",
+            JavaProcess first = JavaProcess.start(directory.resolve("first.log"),
+                    "dev.lagwatch.monitor.cli.MonitorCommand",
                     "--bootstrap-servers", broker.bootstrapServers(), "--application-id", "monitor-failover-it",
                     "--state-dir", directory.resolve("first").toString(), "--metrics-host", "127.0.0.1",
-                    "--metrics-port", Integer.toString(firstPort))
-                    .redirectErrorStream(true)
-                    .redirectOutput(directory.resolve("first.log").toFile())
-                    .start();
+                    "--metrics-port", Integer.toString(firstPort));
             try (Monitor second = Monitor.start(MonitorConfig.builder()
                     .bootstrapServers(broker.bootstrapServers())
                     .applicationId("monitor-failover-it")
@@ -100,7 +98,7 @@ class MonitorFailoverIT {
                                 && together(firstPort, secondPort).size() == QUEUES
                                 && together(firstPort, secondPort).values().stream().allMatch(v -> v == 10));
 
-                first.destroyForcibly().waitFor();
+                first.sigkill();
                 for (int i = 0; i < QUEUES; i++) {
                     for (int m = 10; m < 15; m++) {
                         recorder.enqueued(queue(i), "m-" + m);
@@ -116,7 +114,7 @@ class MonitorFailoverIT {
                             assertThat(survivor.values()).allMatch(value -> value == 15);
                         });
             } finally {
-                first.destroyForcibly().waitFor();
+                first.sigkill();
             }
         }
     }

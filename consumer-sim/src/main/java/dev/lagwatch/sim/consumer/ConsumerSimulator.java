@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class ConsumerSimulator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerSimulator.class);
+    /** How long {@link #close()} waits for the consumers to finish their message, commit and leave. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final List<String> queues;
     private final String group;
@@ -87,6 +90,7 @@ public final class ConsumerSimulator implements AutoCloseable {
         private final Map<String, ConsumerRecorder> recorders = new ConcurrentHashMap<>();
         private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
         private final Thread thread;
+        private volatile boolean crashed;
 
         Worker(String bootstrapServers, Map<String, String> kafkaProperties, String consumerId, Random random) {
             this.consumerId = consumerId;
@@ -123,11 +127,15 @@ public final class ConsumerSimulator implements AutoCloseable {
                 }
             } catch (WakeupException e) {
                 // close() woke the consumer up to stop.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+                // crash() or an interrupted caller; the finally block tells them apart.
             } catch (RuntimeException e) {
                 log.error("Consumer {} stopped unexpectedly", consumerId, e);
             } finally {
+                if (crashed) {
+                    dieLikeACrashedProcess();
+                    return;
+                }
                 try {
                     commitProcessed();
                 } catch (RuntimeException e) {
@@ -138,6 +146,20 @@ public final class ConsumerSimulator implements AutoCloseable {
                 // Tells the monitor at once that this consumer is gone; its heartbeats stop.
                 recorders.values().forEach(ConsumerRecorder::close);
             }
+        }
+
+        /**
+         * Leaves the consumer the way a killed process would: no outcome for the message in hand,
+         * no commit and no leave request, so the group waits for the session timeout before it
+         * hands the partitions, and the messages processed since the last commit, to the others.
+         */
+        private void dieLikeACrashedProcess() {
+            Thread.interrupted();
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.groupMembershipOperation(
+                    org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+                    .withTimeout(Duration.ofSeconds(5)));
+            log.info("Consumer {} of group {} crashed: nothing committed since its last batch, still a member"
+                    + " until the session timeout", consumerId, group);
         }
 
         private void process(ConsumerRecord<String, byte[]> record) throws InterruptedException {
@@ -206,6 +228,27 @@ public final class ConsumerSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills one running consumer in the middle of its work, as a crashed process: the attempt it
+     * is processing gets no outcome, and the messages it processed since its last commit are
+     * delivered again to the other consumers once the group's session timeout has passed.
+     * Its heartbeats, if the recorder sends them, go on until the recorder closes, because they
+     * belong to the recorder; build the recorder with a zero heartbeat interval to silence them.
+     *
+     * @return the id of the consumer that crashed, or empty when none was running
+     */
+    public Optional<String> crashOneConsumer() throws InterruptedException {
+        for (Worker worker : workers) {
+            if (worker.thread.isAlive() && !worker.crashed) {
+                worker.crashed = true;
+                worker.thread.interrupt();
+                worker.thread.join(CLOSE_TIMEOUT.toMillis());
+                return Optional.of(worker.consumerId);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Stops after the message each consumer is processing, commits and closes the consumers. */
     @Override
     public void close() {
@@ -213,13 +256,20 @@ public final class ConsumerSimulator implements AutoCloseable {
         for (Worker worker : workers) {
             worker.consumer.wakeup();
         }
+        long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
         for (Worker worker : workers) {
             try {
-                worker.thread.join(30_000);
+                worker.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        log.info("Consumer simulator of group {} stopped", group);
+        long stillRunning = workers.stream().filter(worker -> worker.thread.isAlive()).count();
+        if (stillRunning > 0) {
+            log.warn("{} consumers of group {} did not stop within {} s; their current messages are processed again",
+                    stillRunning, group, CLOSE_TIMEOUT.toSeconds());
+        } else {
+            log.info("Consumer simulator of group {} stopped; offsets committed", group);
+        }
     }
 }

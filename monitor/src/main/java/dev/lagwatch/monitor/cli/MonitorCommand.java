@@ -159,10 +159,7 @@ public final class MonitorCommand implements Callable<Integer> {
             log.error("Monitor failed to start: {}", e.getMessage());
             return 1;
         }
-        Thread shutdown = new Thread(() -> {
-            log.info("Stopping the monitor");
-            monitor.close();
-        }, "lagwatch-monitor-shutdown");
+        Thread shutdown = new Thread(monitor::close, "lagwatch-monitor-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         boolean clean = monitor.awaitTermination();
         return clean ? 0 : 1;
