@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -172,7 +173,12 @@ public final class Monitor implements AutoCloseable {
     private void startStreams(int eventsPartitions) {
         Topology topology = LifecycleTopology.build(config.eventsTopic(), eventsPartitions, config.publishInterval(),
                 config.window(), snapshots, stats);
-        streams = new KafkaStreams(topology, streamsProperties());
+        try {
+            streams = new KafkaStreams(topology, streamsProperties());
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new IllegalStateException("Invalid Kafka Streams setting: " + e.getMessage()
+                    + " Fix the --kafka-property or --command-config value named there.", e);
+        }
         streams.setUncaughtExceptionHandler(error -> {
             log.error("Stream thread failed; the monitor stops and its process should be restarted", error);
             failed = true;

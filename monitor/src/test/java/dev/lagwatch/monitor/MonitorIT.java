@@ -1,6 +1,7 @@
 package dev.lagwatch.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.lagwatch.client.LifecycleRecorder;
@@ -137,6 +138,24 @@ class MonitorIT {
         assertThat(scrape.value("messaging_end_to_end_latency_seconds_bucket", "queue", "it-orders", "le", "5.0"))
                 .isEqualTo(2);
         assertThat(scrape.text()).doesNotContain("le=\"5000.0\"").doesNotContain("le=\"750.0\"");
+    }
+
+    @Test
+    void invalidStreamsSettingFailsStartup() {
+        MonitorConfig config = MonitorConfig.builder()
+                .bootstrapServers(broker.bootstrapServers())
+                .applicationId("monitor-it-invalid")
+                .stateDirectory(stateDirectory.resolve("invalid"))
+                .metricsHost("127.0.0.1")
+                .metricsPort(FreePort.find())
+                .kafkaProperties(Map.of("commit.interval.ms", "60000"))
+                .build();
+
+        assertThatThrownBy(() -> Monitor.start(config))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Invalid Kafka Streams setting: ")
+                .hasMessageContaining("commit interval 60000")
+                .hasMessageEndingWith("Fix the --kafka-property or --command-config value named there.");
     }
 
     @Test
