@@ -7,9 +7,11 @@ import dev.lagwatch.sim.consumer.ConsumerSimulator;
 import dev.lagwatch.sim.producer.ProducerSimulator;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +26,10 @@ public final class DemoRun implements AutoCloseable {
     private static final int PARTITIONS = 2;
 
     private final Ledger ledger = new Ledger();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final LifecycleRecorder recorder;
     private final ProducerSimulator producer;
-    private final List<ConsumerSimulator> consumers = new ArrayList<>();
+    private final Map<String, ConsumerSimulator> consumers = new LinkedHashMap<>();
 
     public DemoRun(String bootstrapServers, Map<String, String> kafkaProperties, String eventsTopic,
             List<QueueSpec> scenario) {
@@ -41,8 +44,8 @@ public final class DemoRun implements AutoCloseable {
                 scenario.stream().map(QueueSpec::load).toList(), 512, PARTITIONS, recorder, ledger, clock);
         long seed = 1;
         for (QueueSpec spec : scenario) {
-            consumers.add(new ConsumerSimulator(bootstrapServers, kafkaProperties, List.of(spec.queue()), spec.group(),
-                    spec.behaviour(), PARTITIONS, recorder, ledger, clock, seed++));
+            consumers.put(spec.queue(), new ConsumerSimulator(bootstrapServers, kafkaProperties, List.of(spec.queue()),
+                    spec.group(), spec.behaviour(), PARTITIONS, recorder, ledger, clock, seed++));
         }
     }
 
@@ -59,10 +62,34 @@ public final class DemoRun implements AutoCloseable {
         return producer.awaitCompletion(timeout);
     }
 
+    /** Stops the producers and leaves the consumers running, so that the queues can drain. */
+    public void stopProducers() {
+        producer.close();
+    }
+
+    /**
+     * Kills one consumer of {@code queue} as a crashed process dies; see
+     * {@link ConsumerSimulator#crashOneConsumer()}.
+     *
+     * @return the id of the consumer that crashed, or empty when none of the queue's consumers was running
+     */
+    public Optional<String> crashOneConsumer(String queue) throws InterruptedException {
+        ConsumerSimulator simulator = consumers.get(queue);
+        if (simulator == null) {
+            throw new IllegalArgumentException("No consumers for queue " + queue + "; the scenario has "
+                    + consumers.keySet());
+        }
+        return simulator.crashOneConsumer();
+    }
+
+    /** Stops the producers, then the consumers, then flushes the recorder. Idempotent. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         producer.close();
-        consumers.forEach(ConsumerSimulator::close);
+        consumers.values().forEach(ConsumerSimulator::close);
         recorder.close(Duration.ofSeconds(10));
         log.info("Simulators stopped; recorder stats: {}", recorder.stats());
     }

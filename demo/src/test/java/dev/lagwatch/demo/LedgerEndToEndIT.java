@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lagwatch.client.RecorderStats;
-import dev.lagwatch.client.event.ErrorCategory;
 import dev.lagwatch.demo.DemoScenario.QueueSpec;
 import dev.lagwatch.monitor.Monitor;
 import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
 import dev.lagwatch.monitor.testing.Scrape;
-import dev.lagwatch.monitor.topology.DurationHistogram;
 import dev.lagwatch.sim.QueueLedger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +59,12 @@ class LedgerEndToEndIT {
             Scrape quiet = awaitQuiet(metricsPort, recorded.sent());
 
             for (QueueSpec spec : scenario) {
-                assertQueueMatchesLedger(quiet, spec.queue(), run.ledger().queue(spec.queue()));
+                QueueLedger ledger = run.ledger().queue(spec.queue());
+                LedgerComparison.assertCountsMatch(quiet, spec.queue(), ledger);
+                assertThat(quiet.value("messaging_queue_depth", "queue", spec.queue())).as("%s depth", spec.queue())
+                        .isEqualTo(ledger.unfinishedCount());
+                assertThat(quiet.value("messaging_queue_in_flight", "queue", spec.queue()))
+                        .as("%s in flight", spec.queue()).isZero();
             }
             assertThat(run.ledger().queue(DemoScenario.BACKLOGGED).unfinishedCount())
                     .as("the backlogged queue still holds messages").isPositive();
@@ -92,77 +95,9 @@ class LedgerEndToEndIT {
                     Scrape current = Scrape.of(metricsPort);
                     last.set(current);
                     return current.value("lagwatch_events_consumed_total") == eventsSent
-                            && lifecycleSamples(current).equals(lifecycleSamples(previous));
+                            && LedgerComparison.lifecycleSamples(current)
+                                    .equals(LedgerComparison.lifecycleSamples(previous));
                 });
         return last.get();
-    }
-
-    /** Counters, histograms, depth and in-flight: the series that change only when events arrive. */
-    private static List<Scrape.Sample> lifecycleSamples(Scrape scrape) {
-        return scrape.samples().stream()
-                .filter(sample -> sample.name().startsWith("messaging_"))
-                .filter(sample -> sample.name().endsWith("_total") || sample.name().endsWith("_bucket")
-                        || sample.name().endsWith("_count") || sample.name().endsWith("_sum")
-                        || sample.name().equals("messaging_queue_depth")
-                        || sample.name().equals("messaging_queue_in_flight"))
-                .toList();
-    }
-
-    private static void assertQueueMatchesLedger(Scrape scrape, String queue, QueueLedger ledger) {
-        assertThat(scrape.value("messaging_messages_enqueued_total", "queue", queue)).as("%s enqueued", queue)
-                .isEqualTo(ledger.enqueuedCount());
-        assertThat(scrape.value("messaging_queue_depth", "queue", queue)).as("%s depth", queue)
-                .isEqualTo(ledger.unfinishedCount());
-        assertThat(scrape.value("messaging_queue_in_flight", "queue", queue)).as("%s in flight", queue).isZero();
-        assertThat(scrape.value("messaging_messages_processed_total", "queue", queue, "status", "success"))
-                .as("%s completed", queue).isEqualTo(ledger.completedCount());
-        assertThat(scrape.value("messaging_messages_processed_total", "queue", queue, "status", "failure"))
-                .as("%s failed attempts", queue).isEqualTo(ledger.failedCount());
-        for (ErrorCategory category : ErrorCategory.values()) {
-            assertThat(scrape.value("messaging_messages_failed_total", "queue", queue, "error_type",
-                    category.wireName())).as("%s failed with %s", queue, category.wireName())
-                    .isEqualTo(ledger.failedCount(category));
-        }
-        assertThat(scrape.value("messaging_retries_total", "queue", queue)).as("%s retries", queue)
-                .isEqualTo(ledger.retryCount());
-
-        assertHistogramMatches(scrape, "messaging_processing_duration_seconds", queue, ledger.processingMillis());
-        assertHistogramMatches(scrape, "messaging_wait_time_seconds", queue, ledger.waitMillis());
-        assertHistogramMatches(scrape, "messaging_end_to_end_latency_seconds", queue, ledger.endToEndMillis());
-    }
-
-    private static void assertHistogramMatches(Scrape scrape, String histogram, String queue, long[] observedMillis) {
-        assertThat(scrape.value(histogram + "_count", "queue", queue)).as("%s count of %s", histogram, queue)
-                .isEqualTo(observedMillis.length);
-        for (double q : new double[] {0.5, 0.95}) {
-            double trueQuantileSeconds = QueueLedger.quantile(observedMillis, q) / 1000.0;
-            assertThat(bucketOfQuantile(scrape, histogram, queue, q))
-                    .as("%s p%d of %s: bucket upper bound, ledger's true value %.3f s", histogram, (int) (q * 100),
-                            queue, trueQuantileSeconds)
-                    .isEqualTo(bucketUpperBound(trueQuantileSeconds));
-        }
-    }
-
-    /** Returns the upper bound of the first bucket whose cumulative count reaches {@code q} of all observations. */
-    private static double bucketOfQuantile(Scrape scrape, String histogram, String queue, double q) {
-        double count = scrape.value(histogram + "_count", "queue", queue);
-        for (double bound : DurationHistogram.BOUNDARIES_SECONDS) {
-            double cumulative = scrape.value(histogram + "_bucket", "queue", queue, "le", Double.toString(bound));
-            if (cumulative >= q * count) {
-                return bound;
-            }
-        }
-        return Double.POSITIVE_INFINITY;
-    }
-
-    private static double bucketUpperBound(double seconds) {
-        long millis = Math.round(seconds * 1000);
-        for (double bound : DurationHistogram.BOUNDARIES_SECONDS) {
-            // Observations are whole milliseconds; a small tolerance keeps 0.001 * 1000 from missing 1.
-            if (millis <= bound * 1000 + 1e-9) {
-                return bound;
-            }
-        }
-        return Double.POSITIVE_INFINITY;
     }
 }

@@ -128,7 +128,7 @@ public final class ConsumerSimulator implements AutoCloseable {
             } catch (WakeupException e) {
                 // close() woke the consumer up to stop.
             } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
-                // crash() or an interrupted caller; the finally block tells them apart.
+                // Thrown by crashOneConsumer() or by an interrupted caller; the finally block checks which.
             } catch (RuntimeException e) {
                 log.error("Consumer {} stopped unexpectedly", consumerId, e);
             } finally {
@@ -150,8 +150,8 @@ public final class ConsumerSimulator implements AutoCloseable {
 
         /**
          * Leaves the consumer the way a killed process would: no outcome for the message in hand,
-         * no commit and no leave request, so the group waits for the session timeout before it
-         * hands the partitions, and the messages processed since the last commit, to the others.
+         * no commit and no leave request. The group waits for the session timeout, then hands the
+         * partitions to the others, which process again the messages since the last commit.
          */
         private void dieLikeACrashedProcess() {
             Thread.interrupted();
@@ -229,9 +229,9 @@ public final class ConsumerSimulator implements AutoCloseable {
     }
 
     /**
-     * Kills one running consumer in the middle of its work, as a crashed process: the attempt it
-     * is processing gets no outcome, and the messages it processed since its last commit are
-     * delivered again to the other consumers once the group's session timeout has passed.
+     * Kills one running consumer in the middle of its work, as a crashed process. The attempt it
+     * is processing gets no outcome. Once the group's session timeout has passed, the messages it
+     * processed since its last commit are delivered again to the other consumers.
      * Its heartbeats, if the recorder sends them, go on until the recorder closes, because they
      * belong to the recorder; build the recorder with a zero heartbeat interval to silence them.
      *

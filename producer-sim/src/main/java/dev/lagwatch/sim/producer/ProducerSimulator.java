@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -44,6 +45,7 @@ public final class ProducerSimulator implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong unacknowledged = new AtomicLong();
     private final AtomicLong failedSends = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean running = true;
 
     /**
@@ -147,9 +149,12 @@ public final class ProducerSimulator implements AutoCloseable {
         return failedSends.get();
     }
 
-    /** Stops sending, waits for the broker's acknowledgements and closes the producer. */
+    /** Stops sending, waits for the broker's acknowledgements and closes the producer. Idempotent. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         running = false;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (Thread thread : threads) {
