@@ -51,6 +51,7 @@ public final class Monitor implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private MetricsServer metricsServer;
     private Admin offsetAdmin;
+    private Admin gateAdmin;
     private OffsetPoller offsetPoller;
     private KafkaStreams streams;
     private volatile boolean failed;
@@ -171,8 +172,9 @@ public final class Monitor implements AutoCloseable {
     }
 
     private void startStreams(int eventsPartitions) {
+        gateAdmin = createAdmin("catch-up");
         Topology topology = LifecycleTopology.build(config.eventsTopic(), eventsPartitions, config.publishInterval(),
-                config.window(), snapshots, stats);
+                config.window(), snapshots, stats, new CommittedOffsetsGate(gateAdmin, config.applicationId()));
         try {
             streams = new KafkaStreams(topology, streamsProperties());
         } catch (ConfigException | IllegalArgumentException e) {
@@ -288,6 +290,9 @@ public final class Monitor implements AutoCloseable {
         }
         if (offsetAdmin != null) {
             offsetAdmin.close(Duration.ofSeconds(5));
+        }
+        if (gateAdmin != null) {
+            gateAdmin.close(Duration.ofSeconds(5));
         }
         if (metricsServer != null) {
             metricsServer.close();

@@ -7,6 +7,7 @@ import dev.lagwatch.client.LifecycleRecorder;
 import dev.lagwatch.client.event.LifecycleEvent;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.GroupOffsets;
 import dev.lagwatch.monitor.testing.JavaProcess;
 import dev.lagwatch.monitor.testing.Scrape;
 import java.nio.file.Path;
@@ -18,9 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -193,7 +191,8 @@ class MonitorFailoverIT {
                             .pollInterval(Duration.ofMillis(500))
                             .until(() -> together(firstPort, secondPort, COMPLETED, SUCCESS).values().stream()
                                     .filter(value -> value == 6).count() == QUEUES);
-                    assertThat(uncommittedEvents(broker.bootstrapServers(), "monitor-scale-out-it"))
+                    assertThat(GroupOffsets.uncommitted(broker.bootstrapServers(), "monitor-scale-out-it",
+                            MonitorConfig.DEFAULT_EVENTS_TOPIC))
                             .as("events processed by the first instance and not committed").isPositive();
                     first.sigkill();
 
@@ -216,24 +215,6 @@ class MonitorFailoverIT {
 
     private static final String COMPLETED = "messaging_messages_processed_total";
     private static final String[] SUCCESS = {"status", "success"};
-
-    /** Returns how many records of the events topic lie after the group's committed offsets. */
-    private static long uncommittedEvents(String bootstrapServers, String group) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int partition = 0; partition < 4; partition++) {
-                latest.put(new TopicPartition(MonitorConfig.DEFAULT_EVENTS_TOPIC, partition), OffsetSpec.latest());
-            }
-            long uncommitted = 0;
-            for (var end : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
-                OffsetAndMetadata offset = committed.get(end.getKey());
-                uncommitted += end.getValue().offset() - (offset == null ? 0 : offset.offset());
-            }
-            return uncommitted;
-        }
-    }
 
     private static Map<String, Double> completedByQueue(int port) {
         return byQueue(port, COMPLETED, SUCCESS);

@@ -54,9 +54,10 @@ public final class LifecycleTopology {
      *     {@link ActivityWindow#SLOTS} milliseconds
      * @param snapshots where the aggregator publishes per-queue snapshots
      * @param stats the monitor's counters of consumed and invalid events
+     * @param gate when a task that has just started may publish
      */
     public static Topology build(String eventsTopic, int eventsPartitions, Duration publishInterval, Duration window,
-            QueueSnapshots snapshots, MonitorStats stats) {
+            QueueSnapshots snapshots, MonitorStats stats, PublishGate gate) {
         long slotMillis = window.toMillis() / ActivityWindow.SLOTS;
         StreamsBuilder builder = new StreamsBuilder();
         StoreBuilder<KeyValueStore<String, QueueState>> store = Stores.keyValueStoreBuilder(
@@ -85,9 +86,14 @@ public final class LifecycleTopology {
 
         branches.get("key-matches-queue")
                 .merge(rekeyed, Named.as("all-events-by-queue"))
-                .process(() -> new QueueAggregator(STORE_NAME, publishInterval, slotMillis, snapshots, stats), Named.as("aggregate"),
-                        STORE_NAME);
+                .process(() -> new QueueAggregator(STORE_NAME, publishInterval, slotMillis, snapshots, stats,
+                        eventsTopic, gate), Named.as("aggregate"), STORE_NAME);
         return builder.build();
+    }
+
+    /** Returns the name Kafka Streams gives the repartition topic of an application. */
+    static String rekeyedTopic(String applicationId) {
+        return applicationId + "-" + REKEYED_TOPIC_NAME + "-repartition";
     }
 
     /** Serde of events on the repartition topic, in their contract JSON form. */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -31,19 +32,24 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, Void, V
     private final long slotMillis;
     private final QueueSnapshots snapshots;
     private final MonitorStats stats;
+    private final String eventsTopic;
+    private final PublishGate gate;
 
     private final Map<String, QueueState> states = new HashMap<>();
     private final Set<String> changed = new HashSet<>();
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, QueueState> store;
+    private PublishGate.CatchUp catchUp;
 
     QueueAggregator(String storeName, Duration publishInterval, long slotMillis, QueueSnapshots snapshots,
-            MonitorStats stats) {
+            MonitorStats stats, String eventsTopic, PublishGate gate) {
         this.storeName = storeName;
         this.publishInterval = publishInterval;
         this.slotMillis = slotMillis;
         this.snapshots = snapshots;
         this.stats = stats;
+        this.eventsTopic = eventsTopic;
+        this.gate = gate;
     }
 
     @Override
@@ -57,6 +63,9 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, Void, V
                 changed.add(entry.key);
             }
         }
+        int partition = context.taskId().partition();
+        catchUp = gate.start(Set.of(new TopicPartition(eventsTopic, partition),
+                new TopicPartition(LifecycleTopology.rekeyedTopic(context.applicationId()), partition)));
         publishChanged(context.currentSystemTimeMs());
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, this::publishChanged);
     }
@@ -83,8 +92,12 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, Void, V
     }
 
     // Snapshots come from state that may not be committed yet. QueueSnapshots keeps the cumulative
-    // values at their highest, so a rolled-back transaction does not show as a counter reset.
+    // values at their highest, so a rolled-back transaction does not show as a counter reset. A task
+    // that has just started publishes nothing until it has caught up with what an earlier owner read.
     private void publishChanged(long nowMillis) {
+        if (!catchUp.caughtUp()) {
+            return;
+        }
         for (String queue : changed) {
             snapshots.publish(context.taskId(), QueueSnapshot.of(queue, states.get(queue), nowMillis));
         }

@@ -4,6 +4,7 @@ import dev.lagwatch.client.event.EventType;
 import dev.lagwatch.client.event.LifecycleEvent;
 import dev.lagwatch.monitor.health.ActivityWindow;
 import dev.lagwatch.monitor.health.ConsumerRegistry;
+import dev.lagwatch.monitor.health.OutcomeSurplus;
 import dev.lagwatch.monitor.health.UnfinishedMessages;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,23 +31,26 @@ public final class QueueState {
     final ActivityWindow window;
     final ConsumerRegistry consumers;
     final UnfinishedMessages unfinished;
+    final OutcomeSurplus surplus;
 
     public QueueState() {
         this(DEFAULT_SLOT_MILLIS);
     }
 
     public QueueState(long slotMillis) {
-        this(0, 0, new TreeMap<>(), new ActivityWindow(slotMillis), new ConsumerRegistry(), new UnfinishedMessages());
+        this(0, 0, new TreeMap<>(), new ActivityWindow(slotMillis), new ConsumerRegistry(), new UnfinishedMessages(),
+                new OutcomeSurplus());
     }
 
     QueueState(long enqueued, long started, Map<String, GroupState> groups, ActivityWindow window,
-            ConsumerRegistry consumers, UnfinishedMessages unfinished) {
+            ConsumerRegistry consumers, UnfinishedMessages unfinished, OutcomeSurplus surplus) {
         this.enqueued = enqueued;
         this.started = started;
         this.groups = groups;
         this.window = window;
         this.consumers = consumers;
         this.unfinished = unfinished;
+        this.surplus = surplus;
     }
 
     /**
@@ -77,6 +81,8 @@ public final class QueueState {
             case HEARTBEAT -> groups.computeIfAbsent(event.group(), group -> new GroupState());
             default -> throw new IllegalStateException("Unhandled event type " + type);
         }
+        // Outcomes without an enqueued event stop lowering the depth once they have lasted a window.
+        surplus.update(enqueued, finished(), nowMillis, window.windowMillis());
         if (type != EventType.HEARTBEAT && depth() == 0) {
             window.recordEmpty(at);
         }
@@ -99,13 +105,20 @@ public final class QueueState {
         }
     }
 
-    /** Messages enqueued and not yet finished, never below zero. */
+    /**
+     * Messages enqueued and not yet finished, never below zero. Outcomes that have had no matching
+     * {@code enqueued} event for a whole window are left out; see {@link OutcomeSurplus}.
+     */
     public long depth() {
+        return Math.max(0, enqueued - (finished() - surplus.writtenOff()));
+    }
+
+    private long finished() {
         long finished = 0;
         for (GroupState group : groups.values()) {
             finished += group.completed + group.failedFinal();
         }
-        return Math.max(0, enqueued - finished);
+        return finished;
     }
 
     /** Attempts started and not yet finished, never below zero. */

@@ -4,6 +4,7 @@ import dev.lagwatch.client.event.ErrorCategory;
 import dev.lagwatch.monitor.health.ActivityWindow;
 import dev.lagwatch.monitor.health.ConsumerRegistry;
 import dev.lagwatch.monitor.health.HealthStateCodec;
+import dev.lagwatch.monitor.health.OutcomeSurplus;
 import dev.lagwatch.monitor.health.UnfinishedMessages;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -24,9 +25,9 @@ public final class QueueStateSerde implements Serde<QueueState> {
 
     /**
      * Version 2 adds the activity window, the consumer registry and the unfinished messages per
-     * enqueue time; version 1 records still read.
+     * enqueue time, version 3 the written-off outcome surplus. Records of versions 1 and 2 still read.
      */
-    static final byte FORMAT_VERSION = 2;
+    static final byte FORMAT_VERSION = 3;
 
     @Override
     public Serializer<QueueState> serializer() {
@@ -52,6 +53,10 @@ public final class QueueStateSerde implements Serde<QueueState> {
         HealthStateCodec.writeWindow(state.window, out::writeVarlong);
         HealthStateCodec.writeConsumers(state.consumers, out::writeVarlong, out::writeString);
         HealthStateCodec.writeUnfinished(state.unfinished, out::writeVarlong);
+        out.writeVarlong(state.surplus.writtenOff());
+        // -1 (no surplus run) is stored as 0, so that the value stays non-negative.
+        out.writeVarlong(state.surplus.positiveSinceMillis() + 1);
+        out.writeVarlong(state.surplus.smallestSurplus());
         return out.toByteArray();
     }
 
@@ -79,7 +84,7 @@ public final class QueueStateSerde implements Serde<QueueState> {
     static QueueState read(byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte version = in.readByte();
-            if (version != FORMAT_VERSION && version != 1) {
+            if (version < 1 || version > FORMAT_VERSION) {
                 throw new SerializationException("Unknown queue state format version " + version
                         + "; this monitor reads version " + FORMAT_VERSION);
             }
@@ -92,12 +97,14 @@ public final class QueueStateSerde implements Serde<QueueState> {
             }
             if (version == 1) {
                 return new QueueState(enqueued, started, groups, new ActivityWindow(QueueState.DEFAULT_SLOT_MILLIS),
-                        new ConsumerRegistry(), new UnfinishedMessages());
+                        new ConsumerRegistry(), new UnfinishedMessages(), new OutcomeSurplus());
             }
             ActivityWindow window = HealthStateCodec.readWindow(() -> readVarlong(in));
             ConsumerRegistry consumers = HealthStateCodec.readConsumers(() -> readVarlong(in), () -> readString(in));
             UnfinishedMessages unfinished = HealthStateCodec.readUnfinished(() -> readVarlong(in));
-            return new QueueState(enqueued, started, groups, window, consumers, unfinished);
+            OutcomeSurplus surplus = version == 2 ? new OutcomeSurplus()
+                    : new OutcomeSurplus(readVarlong(in), readVarlong(in) - 1, readVarlong(in));
+            return new QueueState(enqueued, started, groups, window, consumers, unfinished, surplus);
         } catch (IOException e) {
             throw new SerializationException("Corrupt queue state record of " + data.length + " bytes", e);
         }

@@ -37,8 +37,8 @@ class LifecycleTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(LifecycleTopology.build(TOPIC, 1, PUBLISH_INTERVAL, Duration.ofSeconds(60), snapshots, stats), props,
-                Instant.ofEpochMilli(T0));
+        driver = new TopologyTestDriver(LifecycleTopology.build(TOPIC, 1, PUBLISH_INTERVAL, Duration.ofSeconds(60),
+                snapshots, stats, PublishGate.open()), props, Instant.ofEpochMilli(T0));
         input = driver.createInputTopic(TOPIC, new StringSerializer(), new ByteArraySerializer());
     }
 

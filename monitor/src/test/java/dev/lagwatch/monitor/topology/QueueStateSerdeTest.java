@@ -65,6 +65,60 @@ class QueueStateSerdeTest {
     }
 
     @Test
+    void duplicateOutcomeStopsLoweringDepthAfterAWindow() {
+        QueueState state = new QueueState();
+        for (int i = 0; i < 3; i++) {
+            state.apply(LifecycleEvent.enqueued("q", "m-" + i, NOW), NOW);
+        }
+        // m-0 is delivered twice after a consumer crash, and completed both times.
+        state.apply(completed("m-0"), NOW);
+        state.apply(completed("m-0"), NOW + 100);
+        assertThat(state.depth()).as("depth while the duplicate counts").isEqualTo(1);
+
+        state.apply(completed("m-1"), NOW + 200);
+        state.apply(completed("m-2"), NOW + 300);
+        state.apply(LifecycleEvent.heartbeat("q", "g", "c", NOW + 60_000, 1), NOW + 60_300);
+        state.apply(LifecycleEvent.enqueued("q", "m-3", NOW + 61_000), NOW + 61_000);
+
+        assertThat(state.depth()).as("depth once the duplicate is written off").isEqualTo(1);
+        QueueState copy = QueueStateSerde.read(QueueStateSerde.write(state));
+        assertThat(copy.depth()).as("depth after a round trip").isEqualTo(1);
+        assertThat(copy.surplus.writtenOff()).isEqualTo(1);
+    }
+
+    @Test
+    void surplusRunSurvivesRoundTrip() {
+        QueueState state = new QueueState();
+        state.apply(completed("m-0"), NOW);
+
+        QueueState copy = QueueStateSerde.read(QueueStateSerde.write(state));
+
+        assertThat(copy.surplus.positiveSinceMillis()).isEqualTo(NOW);
+        assertThat(copy.surplus.smallestSurplus()).isEqualTo(1);
+    }
+
+    @Test
+    void versionTwoRecordReadsWithoutSurplus() {
+        QueueState state = new QueueState();
+        state.apply(LifecycleEvent.enqueued("q", null, 5_000), NOW);
+        byte[] current = QueueStateSerde.write(state);
+        // Version 2 is version 3 without the three surplus fields at the end, each one byte here.
+        byte[] versionTwo = java.util.Arrays.copyOf(current, current.length - 3);
+        versionTwo[0] = 2;
+
+        QueueState read = QueueStateSerde.read(versionTwo);
+
+        assertThat(read.enqueued()).isEqualTo(1);
+        assertThat(read.surplus.writtenOff()).isZero();
+        assertThat(read.surplus.positiveSinceMillis()).isEqualTo(-1);
+    }
+
+    private static LifecycleEvent completed(String id) {
+        return LifecycleEvent.completed("q", "g", "c", id, 1, NOW - 100, NOW - 1_000, LifecycleEvent.NOT_SET,
+                NOW - 500);
+    }
+
+    @Test
     void versionOneRecordReadsWithAnEmptyWindow() {
         byte[] versionOne = {1, 7, 3, 0};
 
