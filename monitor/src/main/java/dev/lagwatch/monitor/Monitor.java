@@ -121,49 +121,58 @@ public final class Monitor implements AutoCloseable {
         return false;
     }
 
-    /** Creates the events topic if it is missing and returns its partition count. */
+    /**
+     * Creates the events topic and the dead-letter topic if they are missing, and returns the
+     * events topic's partition count.
+     */
     private int ensureEventsTopic() {
-        String topic = config.eventsTopic();
         Admin admin = createAdmin("setup");
+        String topic = config.eventsTopic();
         try {
-            Set<String> existing = admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (existing.contains(topic)) {
-                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-                log.info("Reading lifecycle events from topic {} ({} partitions)", topic,
-                        description.partitions().size());
-                return description.partitions().size();
-            }
-            NewTopic newTopic = new NewTopic(topic, Optional.of(config.eventsTopicPartitions()),
-                    config.eventsTopicReplicationFactor() < 0 ? Optional.empty()
-                            : Optional.of(config.eventsTopicReplicationFactor()));
-            try {
-                admin.createTopics(List.of(newTopic)).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                log.info("Created events topic {} with {} partitions", topic, config.eventsTopicPartitions());
-                return config.eventsTopicPartitions();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-                log.info("Events topic {} was created concurrently; using it", topic);
-                return admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions().size();
-            }
+            int partitions = ensureTopic(admin, topic, config.eventsTopicPartitions(), "events");
+            log.info("Reading lifecycle events from topic {} ({} partitions)", topic, partitions);
+            topic = config.deadLetterTopic();
+            ensureTopic(admin, topic, partitions, "dead-letter");
+            return partitions;
         } catch (TimeoutException e) {
             throw unreachable(e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw unreachable(e.getCause());
             }
-            throw new IllegalStateException("Failed to check or create the events topic " + topic + " on "
+            throw new IllegalStateException("Failed to check or create the topic " + topic + " on "
                     + config.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while checking the events topic", e);
+            throw new IllegalStateException("Interrupted while checking the topic " + topic, e);
         } finally {
             // Requests still pending after a timeout are abandoned rather than waited for again.
             admin.close(Duration.ZERO);
         }
+    }
+
+    /** Creates {@code topic} with {@code partitions} if it is missing; returns its partition count. */
+    private int ensureTopic(Admin admin, String topic, int partitions, String role)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (!existing.contains(topic)) {
+            NewTopic newTopic = new NewTopic(topic, Optional.of(partitions),
+                    config.eventsTopicReplicationFactor() < 0 ? Optional.empty()
+                            : Optional.of(config.eventsTopicReplicationFactor()));
+            try {
+                admin.createTopics(List.of(newTopic)).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                log.info("Created {} topic {} with {} partitions", role, topic, partitions);
+                return partitions;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                log.info("The {} topic {} was created concurrently; using it", role, topic);
+            }
+        }
+        TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        return description.partitions().size();
     }
 
     private IllegalStateException unreachable(Throwable cause) {
@@ -173,7 +182,8 @@ public final class Monitor implements AutoCloseable {
 
     private void startStreams(int eventsPartitions) {
         gateAdmin = createAdmin("catch-up");
-        Topology topology = LifecycleTopology.build(config.eventsTopic(), eventsPartitions, config.publishInterval(),
+        Topology topology = LifecycleTopology.build(config.eventsTopic(), config.deadLetterTopic(), eventsPartitions,
+                config.publishInterval(),
                 config.window(), snapshots, stats, new CommittedOffsetsGate(gateAdmin, config.applicationId()));
         try {
             streams = new KafkaStreams(topology, streamsProperties());

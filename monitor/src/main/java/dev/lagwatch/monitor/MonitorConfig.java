@@ -19,6 +19,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param eventsTopic topic of lifecycle events, created with {@code eventsTopicPartitions} when missing
  * @param eventsTopicPartitions partitions of the events topic when the monitor creates it
  * @param eventsTopicReplicationFactor replication factor when the monitor creates it; -1 for the broker default
+ * @param deadLetterTopic where invalid records go, created like the events topic when missing
  * @param applicationId Kafka Streams application id: the consumer group and the prefix of internal topics
  * @param stateDirectory directory of local state stores, or {@code null} for Kafka Streams' default
  * @param processingGuarantee {@code exactly_once_v2} or {@code at_least_once}
@@ -37,6 +38,7 @@ public record MonitorConfig(
         String eventsTopic,
         int eventsTopicPartitions,
         short eventsTopicReplicationFactor,
+        String deadLetterTopic,
         String applicationId,
         Path stateDirectory,
         String processingGuarantee,
@@ -51,6 +53,7 @@ public record MonitorConfig(
         OffsetPollerConfig offsetPoller) {
 
     public static final String DEFAULT_EVENTS_TOPIC = "lagwatch.events";
+    public static final String DEFAULT_DEAD_LETTER_TOPIC = "lagwatch.events.dead-letters";
     public static final int DEFAULT_METRICS_PORT = 9464;
     public static final Duration DEFAULT_OFFSET_POLL_INTERVAL = Duration.ofSeconds(15);
     public static final String DEFAULT_CLUSTER_NAME = "kafka";
@@ -72,6 +75,7 @@ public record MonitorConfig(
         private String eventsTopic = DEFAULT_EVENTS_TOPIC;
         private int eventsTopicPartitions = 6;
         private short eventsTopicReplicationFactor = -1;
+        private String deadLetterTopic = DEFAULT_DEAD_LETTER_TOPIC;
         private String applicationId = "lagwatch-monitor";
         private Path stateDirectory;
         private String processingGuarantee = StreamsConfig.EXACTLY_ONCE_V2;
@@ -167,6 +171,11 @@ public record MonitorConfig(
             return this;
         }
 
+        public Builder deadLetterTopic(String value) {
+            deadLetterTopic = value;
+            return this;
+        }
+
         public Builder eventsTopicReplicationFactor(short value) {
             eventsTopicReplicationFactor = value;
             return this;
@@ -244,6 +253,13 @@ public record MonitorConfig(
             if (eventsTopicPartitions < 1 || eventsTopicPartitions > 10_000) {
                 errors.add("events topic partitions (--events-partitions) must be between 1 and 10000, got " + eventsTopicPartitions);
             }
+            if (deadLetterTopic == null || !TOPIC_NAME.matcher(deadLetterTopic).matches()) {
+                errors.add("dead-letter topic (--dead-letter-topic) must be 1 to 249 characters from [a-zA-Z0-9._-], got '"
+                        + deadLetterTopic + "'");
+            } else if (deadLetterTopic.equals(eventsTopic)) {
+                errors.add("dead-letter topic (--dead-letter-topic) must differ from the events topic, both are '"
+                        + deadLetterTopic + "'");
+            }
             if (eventsTopicReplicationFactor == 0 || eventsTopicReplicationFactor < -1) {
                 errors.add("events topic replication factor (--events-replication-factor) must be -1 (broker default) or at least 1, got "
                         + eventsTopicReplicationFactor);
@@ -286,7 +302,7 @@ public record MonitorConfig(
                 throw new IllegalArgumentException("Invalid monitor configuration:\n  - " + String.join("\n  - ", errors));
             }
             return new MonitorConfig(bootstrapServers, eventsTopic, eventsTopicPartitions, eventsTopicReplicationFactor,
-                    applicationId, stateDirectory, processingGuarantee, streamThreads, publishInterval, window,
+                    deadLetterTopic, applicationId, stateDirectory, processingGuarantee, streamThreads, publishInterval, window,
                     livenessTimeout, metricsHost, metricsPort, serviceName, kafkaProperties, offsetPoller);
         }
 

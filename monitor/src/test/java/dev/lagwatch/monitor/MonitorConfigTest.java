@@ -17,6 +17,32 @@ class MonitorConfigTest {
         assertThat(config.metricsPort()).isEqualTo(9464);
         assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
         assertThat(config.publishInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.deadLetterTopic()).isEqualTo("lagwatch.events.dead-letters");
+    }
+
+    @Test
+    void deadLetterTopicMustDifferFromEvents() {
+        MonitorConfig.Builder builder = MonitorConfig.builder()
+                .bootstrapServers("kafka:9092")
+                .eventsTopic("orders.events")
+                .deadLetterTopic("orders.events");
+
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dead-letter topic (--dead-letter-topic) must differ from the events topic,"
+                        + " both are 'orders.events'");
+    }
+
+    @Test
+    void invalidDeadLetterTopicNamed() {
+        MonitorConfig.Builder builder = MonitorConfig.builder()
+                .bootstrapServers("kafka:9092")
+                .deadLetterTopic("dead letters");
+
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dead-letter topic (--dead-letter-topic) must be 1 to 249 characters from"
+                        + " [a-zA-Z0-9._-], got 'dead letters'");
     }
 
     @Test

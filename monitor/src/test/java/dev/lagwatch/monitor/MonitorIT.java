@@ -16,11 +16,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -159,23 +166,89 @@ class MonitorIT {
     }
 
     @Test
-    void garbageRecordCountedMonitorRuns() throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(MonitorConfig.DEFAULT_EVENTS_TOPIC, "it-garbage", "{not json"))
-                    .get(30, TimeUnit.SECONDS);
-            producer.send(new ProducerRecord<>(MonitorConfig.DEFAULT_EVENTS_TOPIC, null,
-                    "{\"v\":1,\"type\":\"enqueued\",\"queue\":\"it-garbage\",\"ts\":" + T0 + "}"))
-                    .get(30, TimeUnit.SECONDS);
+    void invalidRecordsLandInDeadLetters() throws Exception {
+        String queue = "it-hostile";
+        String nested = "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000);
+        // Each invalid value with the reason the contract gives it.
+        Map<String, String> invalid = new LinkedHashMap<>();
+        invalid.put("{not json", "malformed_json");
+        invalid.put(nested, "malformed_json");
+        invalid.put("[1,2]", "not_an_object");
+        invalid.put("{\"v\":2,\"type\":\"enqueued\",\"queue\":\"" + queue + "\",\"ts\":" + T0 + "}",
+                "unsupported_version");
+        invalid.put("{\"v\":1,\"type\":\"dequeued\",\"queue\":\"" + queue + "\",\"ts\":" + T0 + "}", "unknown_type");
+        invalid.put("{\"v\":1,\"type\":\"enqueued\",\"ts\":" + T0 + "}", "missing_field");
+        invalid.put("{\"v\":1,\"type\":\"enqueued\",\"queue\":42,\"ts\":" + T0 + "}", "wrong_type");
+        invalid.put("{\"v\":1,\"type\":\"enqueued\",\"queue\":\"\",\"ts\":" + T0 + "}", "invalid_queue");
+        invalid.put("{\"v\":1,\"type\":\"enqueued\",\"queue\":\"" + queue + "\",\"ts\":-5}", "invalid_timestamp");
+        invalid.put("{\"v\":1,\"type\":\"failed\",\"queue\":\"" + queue + "\",\"ts\":" + T0
+                + ",\"group\":\"g\",\"enqueued_at\":" + T0 + ",\"started_at\":" + T0
+                + ",\"error_type\":\"Boom\",\"retry\":false}", "unknown_error_type");
+        String valid = "{\"v\":1,\"type\":\"enqueued\",\"queue\":\"" + queue + "\",\"ts\":" + T0 + "}";
+        byte[] binary = {(byte) 0xff, (byte) 0xfe, 0x00, 0x7b};
+
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(MonitorConfig.DEFAULT_EVENTS_TOPIC, queue, binary)).get(30, TimeUnit.SECONDS);
+            for (String value : invalid.keySet()) {
+                producer.send(new ProducerRecord<>(MonitorConfig.DEFAULT_EVENTS_TOPIC, queue,
+                        value.getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>(MonitorConfig.DEFAULT_EVENTS_TOPIC, queue,
+                        valid.getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+            }
+        }
+        int validSent = invalid.size();
+        if (Files.isExecutable(Path.of("/usr/bin/kcat"))) {
+            kcat(List.of(), queue + "|{\"v\":1,\"type\":\"enqueued\",\"queue\":\"" + queue + "\",\"ts\":\"soon\"}");
+            invalid.put("{\"v\":1,\"type\":\"enqueued\",\"queue\":\"" + queue + "\",\"ts\":\"soon\"}", "wrong_type");
+            kcat(List.of(), queue + "|" + valid);
+            validSent++;
         }
 
-        await("the valid event after the garbage is counted").atMost(Duration.ofSeconds(30))
+        int expectedValid = validSent;
+        await("every valid event around the invalid ones is counted").atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(Scrape.of(metricsPort)
-                        .value("messaging_messages_enqueued_total", "queue", "it-garbage")).isEqualTo(1));
-        Scrape scrape = Scrape.of(metricsPort);
-        assertThat(scrape.value("lagwatch_events_invalid_total", "reason", "malformed_json")).isGreaterThanOrEqualTo(1);
-        assertThat(scrape.value("lagwatch_events_rekeyed_total")).isGreaterThanOrEqualTo(1);
+                        .value("messaging_messages_enqueued_total", "queue", queue)).isEqualTo(expectedValid));
+        Map<String, String> reasonByValue = new LinkedHashMap<>();
+        int binaryLetters = 0;
+        for (ConsumerRecord<String, byte[]> letter : deadLetters(queue, invalid.size() + 1)) {
+            String reason = new String(letter.headers().lastHeader("lagwatch.invalid.reason").value(),
+                    StandardCharsets.UTF_8);
+            if (java.util.Arrays.equals(letter.value(), binary)) {
+                binaryLetters++;
+                assertThat(reason).as("reason of the binary garbage").isEqualTo("malformed_json");
+            } else {
+                reasonByValue.put(new String(letter.value(), StandardCharsets.UTF_8), reason);
+            }
+        }
+        assertThat(binaryLetters).as("binary garbage, unchanged").isEqualTo(1);
+        assertThat(reasonByValue).as("dead letters and their reasons").containsExactlyInAnyOrderEntriesOf(invalid);
         assertThat(monitor.state().isRunningOrRebalancing()).isTrue();
+    }
+
+    /** Reads the dead letters keyed {@code key}, in order, waiting until {@code expected} have arrived. */
+    private static List<ConsumerRecord<String, byte[]>> deadLetters(String key, int expected) {
+        List<ConsumerRecord<String, byte[]>> letters = new java.util.ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", broker.bootstrapServers(), "isolation.level", "read_committed",
+                "auto.offset.reset", "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(MonitorConfig.DEFAULT_DEAD_LETTER_TOPIC).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            await("the dead-letter topic holds " + expected + " records keyed " + key).atMost(Duration.ofSeconds(30))
+                    .until(() -> {
+                        consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                            if (key.equals(record.key())) {
+                                letters.add(record);
+                            }
+                        });
+                        return letters.size() >= expected;
+                    });
+        }
+        assertThat(letters).as("dead letters keyed %s", key).hasSize(expected);
+        return letters;
     }
 
     @Test

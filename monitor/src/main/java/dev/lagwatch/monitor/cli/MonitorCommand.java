@@ -33,6 +33,11 @@ public final class MonitorCommand implements Callable<Integer> {
             description = "Topic of lifecycle events (default: ${DEFAULT-VALUE}).")
     String eventsTopic;
 
+    @Option(names = "--dead-letter-topic", defaultValue = MonitorConfig.DEFAULT_DEAD_LETTER_TOPIC,
+            description = "Topic that receives invalid records unchanged, with headers naming the reason"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String deadLetterTopic;
+
     @Option(names = "--events-partitions", defaultValue = "6",
             description = "Partitions of the events topic if the monitor creates it (default: ${DEFAULT-VALUE}).")
     int eventsPartitions;
@@ -174,6 +179,7 @@ public final class MonitorCommand implements Callable<Integer> {
         return MonitorConfig.builder()
                 .bootstrapServers(bootstrapServers)
                 .eventsTopic(eventsTopic)
+                .deadLetterTopic(deadLetterTopic)
                 .eventsTopicPartitions(eventsPartitions)
                 .eventsTopicReplicationFactor(eventsReplicationFactor)
                 .applicationId(applicationId)

@@ -4,6 +4,8 @@ import dev.lagwatch.client.event.EventCodec;
 import dev.lagwatch.client.event.InvalidEventException;
 import dev.lagwatch.client.event.LifecycleEvent;
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -12,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Parses raw records into events. Invalid records are counted by reason and logged at most once a
- * minute per reason. They never stop the topology, and the events around them are processed as usual.
+ * Parses raw records into events. Invalid records are counted by reason, logged at most once a
+ * minute per reason, and forwarded unchanged to the dead-letter topic with headers naming the reason.
+ * They never stop the topology, and the events around them are processed as usual.
  *
  * <p>A valid event keeps its record key only when the record sits where the Java client would have
  * put it: key equal to the queue name, on the partition Kafka's default partitioner picks for that
@@ -21,16 +24,23 @@ import org.slf4j.LoggerFactory;
  * Producers with another partitioner (kcat's default, for example) thus never split a queue's state
  * across two tasks.
  */
-final class EventDecoder implements Processor<String, byte[], String, LifecycleEvent> {
+final class EventDecoder implements Processor<String, byte[], String, Decoded> {
 
     private static final Logger log = LoggerFactory.getLogger(EventDecoder.class);
     private static final long LOG_INTERVAL_MILLIS = 60_000;
+    /** Header of a dead letter: the reason label, as in {@code lagwatch_events_invalid_total}. */
+    static final String REASON_HEADER = "lagwatch.invalid.reason";
+    /** Header of a dead letter: what exactly is wrong, in words. */
+    static final String DETAIL_HEADER = "lagwatch.invalid.detail";
+    /** Header of a dead letter: where it was read, {@code topic-partition@offset}. */
+    static final String SOURCE_HEADER = "lagwatch.source";
+    private static final int MAX_DETAIL_LENGTH = 1_000;
 
     private final EventCodec codec = new EventCodec();
     private final int eventsPartitions;
     private final MonitorStats stats;
     private final long[] lastLoggedAt = new long[InvalidEventException.Reason.values().length];
-    private ProcessorContext<String, LifecycleEvent> context;
+    private ProcessorContext<String, Decoded> context;
 
     EventDecoder(int eventsPartitions, MonitorStats stats) {
         this.eventsPartitions = eventsPartitions;
@@ -39,7 +49,7 @@ final class EventDecoder implements Processor<String, byte[], String, LifecycleE
     }
 
     @Override
-    public void init(ProcessorContext<String, LifecycleEvent> context) {
+    public void init(ProcessorContext<String, Decoded> context) {
         this.context = context;
     }
 
@@ -52,13 +62,33 @@ final class EventDecoder implements Processor<String, byte[], String, LifecycleE
         } catch (InvalidEventException e) {
             stats.recordInvalid(e.reason());
             logInvalid(e);
+            forwardDeadLetter(record, e);
             return;
         }
         if (isPlacedByQueue(record.key(), event.queue())) {
-            context.forward(record.withValue(event));
+            context.forward(record.withValue(Decoded.valid(event)));
         } else {
-            context.forward(record.<String>withKey(null).withValue(event));
+            context.forward(record.<String>withKey(null).withValue(Decoded.valid(event)));
         }
+    }
+
+    private void forwardDeadLetter(Record<String, byte[]> record, InvalidEventException e) {
+        String detail = String.valueOf(e.getMessage());
+        if (detail.length() > MAX_DETAIL_LENGTH) {
+            detail = detail.substring(0, MAX_DETAIL_LENGTH);
+        }
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.remove(REASON_HEADER).remove(DETAIL_HEADER).remove(SOURCE_HEADER);
+        headers.add(REASON_HEADER, e.reason().label().getBytes(StandardCharsets.UTF_8));
+        headers.add(DETAIL_HEADER, detail.getBytes(StandardCharsets.UTF_8));
+        headers.add(SOURCE_HEADER, position().getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<>(record.key(), Decoded.invalid(record.value()), record.timestamp(), headers));
+    }
+
+    private String position() {
+        return context.recordMetadata()
+                .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                .orElse("unknown position");
     }
 
     private boolean isPlacedByQueue(String key, String queue) {
@@ -79,12 +109,9 @@ final class EventDecoder implements Processor<String, byte[], String, LifecycleE
         long now = context.currentSystemTimeMs();
         if (now - lastLoggedAt[index] >= LOG_INTERVAL_MILLIS) {
             lastLoggedAt[index] = now;
-            String position = context.recordMetadata()
-                    .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
-                    .orElse("unknown position");
-            log.warn("Skipped an invalid lifecycle event at {}: {} ({}); further events rejected for this reason"
-                    + " are counted in lagwatch_events_invalid_total and logged at most once a minute",
-                    position, e.getMessage(), e.reason().label());
+            log.warn("Skipped an invalid lifecycle event at {}: {} ({}); it goes to the dead-letter topic. Further"
+                    + " events rejected for this reason are counted in lagwatch_events_invalid_total and logged at"
+                    + " most once a minute", position(), e.getMessage(), e.reason().label());
         }
     }
 }

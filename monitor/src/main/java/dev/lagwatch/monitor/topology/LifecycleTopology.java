@@ -16,6 +16,7 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.WallclockTimestampExtractor;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -26,8 +27,9 @@ import org.apache.kafka.streams.state.Stores;
  * The monitor's Kafka Streams topology:
  *
  * <pre>
- * events topic ─► decode (invalid: counted, skipped) ─┬─ placed by queue ───────────────────────┬─► aggregate per queue
- *                                                     └─ placed otherwise ─► repartition by queue ┘    (store: queue-aggregates)
+ * events topic ─► decode ─┬─ valid, placed by queue ──────────────────────────┬─► aggregate per queue
+ *                         ├─ valid, placed otherwise ─► repartition by queue ─┘    (store: queue-aggregates)
+ *                         └─ invalid: counted ─► dead-letter topic
  * </pre>
  *
  * Clients key every event by its queue, so each queue's events share one partition and one task
@@ -48,6 +50,7 @@ public final class LifecycleTopology {
      * Builds the topology.
      *
      * @param eventsTopic topic of lifecycle events
+     * @param deadLetterTopic where invalid records go, unchanged, with headers naming the reason
      * @param eventsPartitions partitions of the events topic
      * @param publishInterval how often changed queues are published to {@code snapshots}
      * @param window width of the activity window behind rates, saturation and status; a multiple of
@@ -56,8 +59,8 @@ public final class LifecycleTopology {
      * @param stats the monitor's counters of consumed and invalid events
      * @param gate when a task that has just started may publish
      */
-    public static Topology build(String eventsTopic, int eventsPartitions, Duration publishInterval, Duration window,
-            QueueSnapshots snapshots, MonitorStats stats, PublishGate gate) {
+    public static Topology build(String eventsTopic, String deadLetterTopic, int eventsPartitions,
+            Duration publishInterval, Duration window, QueueSnapshots snapshots, MonitorStats stats, PublishGate gate) {
         long slotMillis = window.toMillis() / ActivityWindow.SLOTS;
         StreamsBuilder builder = new StreamsBuilder();
         StoreBuilder<KeyValueStore<String, QueueState>> store = Stores.keyValueStoreBuilder(
@@ -68,11 +71,19 @@ public final class LifecycleTopology {
 
         // Wall-clock timestamps: no step depends on record time, and a record with a negative
         // timestamp must not stop the topology the way the default extractor would.
-        KStream<String, LifecycleEvent> events = builder
+        Map<String, KStream<String, Decoded>> decoded = builder
                 .stream(eventsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray())
                         .withTimestampExtractor(new WallclockTimestampExtractor())
                         .withName("events-source"))
-                .process(() -> new EventDecoder(eventsPartitions, stats), Named.as("decode"));
+                .process(() -> new EventDecoder(eventsPartitions, stats), Named.as("decode"))
+                .split(Named.as("decoded-"))
+                .branch((key, record) -> record.isValid(), Branched.as("valid"))
+                .defaultBranch(Branched.as("invalid"));
+        decoded.get("decoded-invalid")
+                .mapValues(Decoded::invalidValue, Named.as("invalid-value"))
+                .to(deadLetterTopic, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letters"));
+        KStream<String, LifecycleEvent> events = decoded.get("decoded-valid")
+                .mapValues(Decoded::event, Named.as("valid-event"));
 
         Map<String, KStream<String, LifecycleEvent>> branches = events
                 .split(Named.as("key-"))

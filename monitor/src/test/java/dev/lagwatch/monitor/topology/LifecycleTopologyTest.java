@@ -11,11 +11,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class LifecycleTopologyTest {
 
     private static final String TOPIC = "lagwatch.events";
+    private static final String DEAD_LETTERS = "lagwatch.events.dead-letters";
     private static final Duration PUBLISH_INTERVAL = Duration.ofMillis(200);
     private static final long T0 = 1_767_225_600_000L;
 
@@ -31,15 +36,17 @@ class LifecycleTopologyTest {
     private final MonitorStats stats = new MonitorStats();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> input;
+    private TestOutputTopic<String, byte[]> deadLetters;
 
     @BeforeEach
     void startDriver() {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(LifecycleTopology.build(TOPIC, 1, PUBLISH_INTERVAL, Duration.ofSeconds(60),
+        driver = new TopologyTestDriver(LifecycleTopology.build(TOPIC, DEAD_LETTERS, 1, PUBLISH_INTERVAL, Duration.ofSeconds(60),
                 snapshots, stats, PublishGate.open()), props, Instant.ofEpochMilli(T0));
         input = driver.createInputTopic(TOPIC, new StringSerializer(), new ByteArraySerializer());
+        deadLetters = driver.createOutputTopic(DEAD_LETTERS, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -191,6 +198,31 @@ class LifecycleTopologyTest {
         assertThat(stats.consumed()).isEqualTo(5);
         assertThat(stats.invalidByReason().get(Reason.MALFORMED_JSON)).isEqualTo(2);
         assertThat(stats.invalidByReason().get(Reason.UNSUPPORTED_VERSION)).isEqualTo(1);
+    }
+
+    @Test
+    void invalidRecordsGoToDeadLettersUnchanged() {
+        byte[] garbage = {(byte) 0xff, 0x00, '{'};
+        input.pipeInput("orders", garbage);
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+        input.pipeInput("emails", "{\"v\":1,\"type\":\"enqueued\",\"queue\":\"emails\",\"ts\":-1}"
+                .getBytes(StandardCharsets.UTF_8));
+
+        List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+
+        assertThat(letters).hasSize(2);
+        assertThat(letters.get(0).key()).isEqualTo("orders");
+        assertThat(letters.get(0).value()).isEqualTo(garbage);
+        assertThat(header(letters.get(0), "lagwatch.invalid.reason")).isEqualTo("malformed_json");
+        assertThat(header(letters.get(0), "lagwatch.source")).isEqualTo(TOPIC + "-0@0");
+        assertThat(header(letters.get(1), "lagwatch.invalid.reason")).isEqualTo("invalid_timestamp");
+        assertThat(header(letters.get(1), "lagwatch.invalid.detail")).contains("ts");
+        assertThat(header(letters.get(1), "lagwatch.source")).isEqualTo(TOPIC + "-0@2");
+        assertThat(published("orders").enqueued()).isEqualTo(1);
+    }
+
+    private static String header(TestRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     @Test
