@@ -107,7 +107,8 @@ public final class DemoCommand implements Callable<Integer> {
                 resources.monitor.config().livenessTimeout().toMillis(), out);
         long deadline = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
         while (System.nanoTime() < deadline) {
-            if (stopped.await(interval.toMillis(), TimeUnit.MILLISECONDS)) {
+            // Once stopping has begun the monitor withdraws its queues, and a summary would show none.
+            if (stopped.await(interval.toMillis(), TimeUnit.MILLISECONDS) || resources.isClosing()) {
                 return 0;
             }
             printer.print();
@@ -123,6 +124,10 @@ public final class DemoCommand implements Callable<Integer> {
         volatile Path stateDirectory;
         volatile Monitor monitor;
         volatile DemoRun run;
+
+        boolean isClosing() {
+            return closed.get();
+        }
 
         void close() {
             if (!closed.compareAndSet(false, true)) {

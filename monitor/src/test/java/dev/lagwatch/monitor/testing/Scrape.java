@@ -32,10 +32,15 @@ public final class Scrape {
         this.samples = samples;
     }
 
-    /** Fetches {@code http://127.0.0.1:port/metrics}. */
+    /** Fetches {@code http://127.0.0.1:port/metrics}, waiting at most 10 s for the answer. */
     public static Scrape of(int port) {
+        return of(port, Duration.ofSeconds(10));
+    }
+
+    /** Fetches {@code http://127.0.0.1:port/metrics}, waiting at most {@code timeout} for the response. */
+    public static Scrape of(int port, Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                .timeout(Duration.ofSeconds(10))
+                .timeout(timeout)
                 .build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
