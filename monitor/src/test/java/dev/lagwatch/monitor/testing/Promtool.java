@@ -32,4 +32,14 @@ public final class Promtool {
         process.waitFor(30, TimeUnit.SECONDS);
         return output.lines().filter(line -> !line.isBlank()).toList();
     }
+
+    /**
+     * Runs {@code promtool check metrics} and returns its findings apart from the one every
+     * OpenTelemetry exposition gets: {@code target_info} has no HELP text (docs/metrics.md explains it).
+     */
+    public static List<String> findingsBesidesTargetInfo(String exposition) throws IOException, InterruptedException {
+        return checkMetrics(exposition).stream()
+                .filter(line -> !line.startsWith("target_info no help text"))
+                .toList();
+    }
 }
