@@ -95,6 +95,10 @@ public final class EventCodec {
         if (value == null || value.length == 0) {
             throw new InvalidEventException(Reason.MALFORMED_JSON, "empty record value");
         }
+        if (value.length > LifecycleEvent.MAX_ENCODED_BYTES) {
+            throw new InvalidEventException(Reason.OVERSIZED, "record value of " + value.length
+                    + " bytes is over the limit of " + LifecycleEvent.MAX_ENCODED_BYTES + " bytes for one event");
+        }
         try (JsonParser parser = factory.createParser(value)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidEventException(Reason.NOT_AN_OBJECT, "the record value is not a JSON object");
@@ -208,6 +212,7 @@ public final class EventCodec {
                 throw new InvalidEventException(Reason.UNKNOWN_TYPE, "unknown event type '" + abbreviate(type) + "'");
             }
             checkQueue();
+            checkLengths();
             long timestamp = requireTimestamp(TS, ts);
 
             if (!eventType.isConsumerEvent()) {
@@ -236,6 +241,19 @@ public final class EventCodec {
                             requireTimestamp(STARTED_AT, startedAt), checkErrorType(), checkRetry());
                 default:
                     throw new IllegalStateException("Unhandled event type " + eventType);
+            }
+        }
+
+        private void checkLengths() throws InvalidEventException {
+            checkLength(GROUP, group, LifecycleEvent.MAX_NAME_LENGTH);
+            checkLength(CONSUMER, consumer, LifecycleEvent.MAX_NAME_LENGTH);
+            checkLength(ID, id, LifecycleEvent.MAX_ID_LENGTH);
+        }
+
+        private static void checkLength(String name, String value, int max) throws InvalidEventException {
+            if (value != null && value.length() > max) {
+                throw new InvalidEventException(Reason.OVERSIZED, "field '" + name + "' has " + value.length()
+                        + " characters, at most " + max + " are allowed");
             }
         }
 

@@ -16,7 +16,8 @@ public final class InvalidEventException extends Exception {
         INVALID_QUEUE("invalid_queue"),
         INVALID_TIMESTAMP("invalid_timestamp"),
         UNKNOWN_ERROR_TYPE("unknown_error_type"),
-        INVALID_VALUE("invalid_value");
+        INVALID_VALUE("invalid_value"),
+        OVERSIZED("oversized");
 
         private final String label;
 

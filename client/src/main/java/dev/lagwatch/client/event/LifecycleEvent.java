@@ -41,6 +41,18 @@ public record LifecycleEvent(
     /** Maximum length of a queue name, the same as Kafka's limit for topic names. */
     public static final int MAX_QUEUE_LENGTH = 249;
 
+    /** Longest consumer group and consumer id, in characters. */
+    public static final int MAX_NAME_LENGTH = 249;
+
+    /** Longest message id, in characters. */
+    public static final int MAX_ID_LENGTH = 1_024;
+
+    /**
+     * Largest encoded event, in bytes. An event within the other limits takes at most about 8 KiB
+     * even with four-byte characters, so a larger record is not an event.
+     */
+    public static final int MAX_ENCODED_BYTES = 16_384;
+
     /** Marks an optional timestamp that is absent. */
     public static final long NOT_SET = Long.MIN_VALUE;
 

@@ -189,6 +189,10 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
         if (event.ts() <= 0) {
             return DropReason.INVALID_TIMESTAMP;
         }
+        if (longer(event.group(), LifecycleEvent.MAX_NAME_LENGTH) || longer(event.consumer(), LifecycleEvent.MAX_NAME_LENGTH)
+                || longer(event.id(), LifecycleEvent.MAX_ID_LENGTH)) {
+            return DropReason.INVALID_ARGUMENT;
+        }
         EventType type = event.type();
         if (type.isConsumerEvent()) {
             if (event.group() == null || event.group().isEmpty()) {
@@ -213,6 +217,10 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
             }
         }
         return null;
+    }
+
+    private static boolean longer(String value, int max) {
+        return value != null && value.length() > max;
     }
 
     private void drop(DropReason reason, LifecycleEvent event) {

@@ -107,7 +107,15 @@ class EventCodecTest {
                         + "\"enqueued_at\":3,\"started_at\":4,\"error_type\":\"TimeoutError\",\"retry\":\"yes\"}",
                         Reason.WRONG_TYPE),
                 Arguments.of("{\"v\":1,\"type\":\"heartbeat\",\"queue\":\"a\",\"ts\":5,\"group\":\"g\",\"capacity\":0}",
-                        Reason.INVALID_VALUE));
+                        Reason.INVALID_VALUE),
+                Arguments.of("{\"v\":1,\"type\":\"heartbeat\",\"queue\":\"a\",\"ts\":5,\"group\":\""
+                        + "g".repeat(250) + "\"}", Reason.OVERSIZED),
+                Arguments.of("{\"v\":1,\"type\":\"heartbeat\",\"queue\":\"a\",\"ts\":5,\"group\":\"g\",\"consumer\":\""
+                        + "c".repeat(250) + "\"}", Reason.OVERSIZED),
+                Arguments.of("{\"v\":1,\"type\":\"enqueued\",\"queue\":\"a\",\"ts\":5,\"id\":\""
+                        + "m".repeat(1_025) + "\"}", Reason.OVERSIZED),
+                Arguments.of("{\"v\":1,\"type\":\"enqueued\",\"queue\":\"a\",\"ts\":5,\"padding\":\""
+                        + " ".repeat(16_384) + "\"}", Reason.OVERSIZED));
     }
 
     @ParameterizedTest

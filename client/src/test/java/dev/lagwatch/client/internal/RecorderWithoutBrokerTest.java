@@ -56,13 +56,15 @@ class RecorderWithoutBrokerTest {
         recorder.consumer("orders", "billing", "c-1").started("m-6", 1000L, 0);
         recorder.record(LifecycleEvent.completed("orders", "billing", "c-1", "m-7", 1, 2000L,
                 LifecycleEvent.NOT_SET, LifecycleEvent.NOT_SET, 1500L));
+        recorder.enqueued("orders", "m".repeat(LifecycleEvent.MAX_ID_LENGTH + 1));
+        recorder.consumer("orders", "g".repeat(LifecycleEvent.MAX_NAME_LENGTH + 1), "c-1").heartbeat();
         recorder.close(Duration.ZERO);
 
         RecorderStats stats = recorder.stats();
-        assertThat(stats.recorded()).isEqualTo(10);
+        assertThat(stats.recorded()).isEqualTo(12);
         assertThat(stats.dropped(DropReason.INVALID_QUEUE)).isEqualTo(3);
         assertThat(stats.dropped(DropReason.INVALID_TIMESTAMP)).isEqualTo(3);
-        assertThat(stats.dropped(DropReason.INVALID_ARGUMENT)).isEqualTo(4);
+        assertThat(stats.dropped(DropReason.INVALID_ARGUMENT)).isEqualTo(6);
         assertThat(stats.sent()).isZero();
     }
 
