@@ -184,7 +184,8 @@ public final class Monitor implements AutoCloseable {
         gateAdmin = createAdmin("catch-up");
         Topology topology = LifecycleTopology.build(config.eventsTopic(), config.deadLetterTopic(), eventsPartitions,
                 config.publishInterval(),
-                config.window(), snapshots, stats, new CommittedOffsetsGate(gateAdmin, config.applicationId()));
+                config.window(), snapshots, stats, new CommittedOffsetsGate(gateAdmin, config.applicationId()),
+                config.timestampTolerance());
         try {
             streams = new KafkaStreams(topology, streamsProperties());
         } catch (ConfigException | IllegalArgumentException e) {

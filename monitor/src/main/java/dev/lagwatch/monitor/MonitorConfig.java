@@ -2,6 +2,7 @@ package dev.lagwatch.monitor;
 
 import dev.lagwatch.monitor.offsets.NameFilter;
 import dev.lagwatch.monitor.offsets.OffsetPollerConfig;
+import dev.lagwatch.monitor.topology.TimestampTolerance;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param serviceName {@code service.name} resource attribute
  * @param kafkaProperties extra Kafka client properties (security settings, for example) for every client
  * @param offsetPoller settings of the offset lag poller, or {@code null} when it is disabled
+ * @param timestampTolerance how far from the monitor's clock event timestamps may lie
  */
 public record MonitorConfig(
         String bootstrapServers,
@@ -50,7 +52,8 @@ public record MonitorConfig(
         int metricsPort,
         String serviceName,
         Map<String, String> kafkaProperties,
-        OffsetPollerConfig offsetPoller) {
+        OffsetPollerConfig offsetPoller,
+        TimestampTolerance timestampTolerance) {
 
     public static final String DEFAULT_EVENTS_TOPIC = "lagwatch.events";
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "lagwatch.events.dead-letters";
@@ -76,6 +79,8 @@ public record MonitorConfig(
         private int eventsTopicPartitions = 6;
         private short eventsTopicReplicationFactor = -1;
         private String deadLetterTopic = DEFAULT_DEAD_LETTER_TOPIC;
+        private Duration maxClockSkew = TimestampTolerance.DEFAULT.maxAhead();
+        private Duration maxEventAge = TimestampTolerance.DEFAULT.maxAge();
         private String applicationId = "lagwatch-monitor";
         private Path stateDirectory;
         private String processingGuarantee = StreamsConfig.EXACTLY_ONCE_V2;
@@ -168,6 +173,16 @@ public record MonitorConfig(
 
         public Builder eventsTopicPartitions(int value) {
             eventsTopicPartitions = value;
+            return this;
+        }
+
+        public Builder maxClockSkew(Duration value) {
+            maxClockSkew = value;
+            return this;
+        }
+
+        public Builder maxEventAge(Duration value) {
+            maxEventAge = value;
             return this;
         }
 
@@ -282,6 +297,12 @@ public record MonitorConfig(
             if (window == null || window.toSeconds() < 12 || window.toHours() > 1) {
                 errors.add("window (--window) must be between 12 s and 1 h, got " + window);
             }
+            if (maxClockSkew == null || maxClockSkew.toSeconds() < 1 || maxClockSkew.toDays() > 7) {
+                errors.add("max clock skew (--max-clock-skew) must be between 1 s and 7 d, got " + maxClockSkew);
+            }
+            if (maxEventAge == null || maxEventAge.toHours() < 1 || maxEventAge.toDays() > 3_650) {
+                errors.add("max event age (--max-event-age) must be between 1 h and 3650 d, got " + maxEventAge);
+            }
             if (livenessTimeout == null || livenessTimeout.toSeconds() < 1 || livenessTimeout.toHours() > 1) {
                 errors.add("liveness timeout (--liveness-timeout) must be between 1 s and 1 h, got " + livenessTimeout);
             }
@@ -303,7 +324,8 @@ public record MonitorConfig(
             }
             return new MonitorConfig(bootstrapServers, eventsTopic, eventsTopicPartitions, eventsTopicReplicationFactor,
                     deadLetterTopic, applicationId, stateDirectory, processingGuarantee, streamThreads, publishInterval, window,
-                    livenessTimeout, metricsHost, metricsPort, serviceName, kafkaProperties, offsetPoller);
+                    livenessTimeout, metricsHost, metricsPort, serviceName, kafkaProperties, offsetPoller,
+                    new TimestampTolerance(maxClockSkew, maxEventAge));
         }
 
         private OffsetPollerConfig offsetPollerConfig(List<String> errors) {

@@ -18,6 +18,8 @@ class MonitorConfigTest {
         assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
         assertThat(config.publishInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.deadLetterTopic()).isEqualTo("lagwatch.events.dead-letters");
+        assertThat(config.timestampTolerance().maxAhead()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.timestampTolerance().maxAge()).isEqualTo(Duration.ofDays(30));
     }
 
     @Test
@@ -56,6 +58,8 @@ class MonitorConfigTest {
                 .publishInterval(Duration.ofMillis(1))
                 .window(Duration.ofSeconds(5))
                 .livenessTimeout(Duration.ZERO)
+                .maxClockSkew(Duration.ZERO)
+                .maxEventAge(Duration.ofMinutes(1))
                 .metricsPort(70_000)
                 .serviceName(" ");
 
@@ -70,6 +74,8 @@ class MonitorConfigTest {
                 .hasMessageContaining("publish interval (--publish-interval) must be between 10 ms and 60 s, got PT0.001S")
                 .hasMessageContaining("window (--window) must be between 12 s and 1 h, got PT5S")
                 .hasMessageContaining("liveness timeout (--liveness-timeout) must be between 1 s and 1 h, got PT0S")
+                .hasMessageContaining("max clock skew (--max-clock-skew) must be between 1 s and 7 d, got PT0S")
+                .hasMessageContaining("max event age (--max-event-age) must be between 1 h and 3650 d, got PT1M")
                 .hasMessageContaining("metrics port (--metrics-port) must be between 1 and 65535, got 70000")
                 .hasMessageContaining("service name (--service-name) must not be empty");
     }

@@ -38,6 +38,15 @@ public final class MonitorCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String deadLetterTopic;
 
+    @Option(names = "--max-clock-skew", defaultValue = "1h", converter = DurationConverter.class,
+            description = "Events stamped further ahead of the monitor's clock are invalid (default: ${DEFAULT-VALUE}).")
+    Duration maxClockSkew;
+
+    @Option(names = "--max-event-age", defaultValue = "30d", converter = DurationConverter.class,
+            description = "Events stamped longer ago are invalid; keep it above the events topic's retention"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration maxEventAge;
+
     @Option(names = "--events-partitions", defaultValue = "6",
             description = "Partitions of the events topic if the monitor creates it (default: ${DEFAULT-VALUE}).")
     int eventsPartitions;
@@ -180,6 +189,8 @@ public final class MonitorCommand implements Callable<Integer> {
                 .bootstrapServers(bootstrapServers)
                 .eventsTopic(eventsTopic)
                 .deadLetterTopic(deadLetterTopic)
+                .maxClockSkew(maxClockSkew)
+                .maxEventAge(maxEventAge)
                 .eventsTopicPartitions(eventsPartitions)
                 .eventsTopicReplicationFactor(eventsReplicationFactor)
                 .applicationId(applicationId)

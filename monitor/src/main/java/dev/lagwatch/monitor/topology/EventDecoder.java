@@ -38,12 +38,14 @@ final class EventDecoder implements Processor<String, byte[], String, Decoded> {
 
     private final EventCodec codec = new EventCodec();
     private final int eventsPartitions;
+    private final TimestampTolerance tolerance;
     private final MonitorStats stats;
     private final long[] lastLoggedAt = new long[InvalidEventException.Reason.values().length];
     private ProcessorContext<String, Decoded> context;
 
-    EventDecoder(int eventsPartitions, MonitorStats stats) {
+    EventDecoder(int eventsPartitions, TimestampTolerance tolerance, MonitorStats stats) {
         this.eventsPartitions = eventsPartitions;
+        this.tolerance = tolerance;
         this.stats = stats;
         java.util.Arrays.fill(lastLoggedAt, Long.MIN_VALUE / 2);
     }
@@ -59,6 +61,7 @@ final class EventDecoder implements Processor<String, byte[], String, Decoded> {
         LifecycleEvent event;
         try {
             event = codec.decode(record.value());
+            tolerance.check(event, context.currentSystemTimeMs());
         } catch (InvalidEventException e) {
             stats.recordInvalid(e.reason());
             logInvalid(e);

@@ -58,9 +58,11 @@ public final class LifecycleTopology {
      * @param snapshots where the aggregator publishes per-queue snapshots
      * @param stats the monitor's counters of consumed and invalid events
      * @param gate when a task that has just started may publish
+     * @param tolerance how far from the monitor's clock event timestamps may lie
      */
     public static Topology build(String eventsTopic, String deadLetterTopic, int eventsPartitions,
-            Duration publishInterval, Duration window, QueueSnapshots snapshots, MonitorStats stats, PublishGate gate) {
+            Duration publishInterval, Duration window, QueueSnapshots snapshots, MonitorStats stats, PublishGate gate,
+            TimestampTolerance tolerance) {
         long slotMillis = window.toMillis() / ActivityWindow.SLOTS;
         StreamsBuilder builder = new StreamsBuilder();
         StoreBuilder<KeyValueStore<String, QueueState>> store = Stores.keyValueStoreBuilder(
@@ -75,7 +77,7 @@ public final class LifecycleTopology {
                 .stream(eventsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray())
                         .withTimestampExtractor(new WallclockTimestampExtractor())
                         .withName("events-source"))
-                .process(() -> new EventDecoder(eventsPartitions, stats), Named.as("decode"))
+                .process(() -> new EventDecoder(eventsPartitions, tolerance, stats), Named.as("decode"))
                 .split(Named.as("decoded-"))
                 .branch((key, record) -> record.isValid(), Branched.as("valid"))
                 .defaultBranch(Branched.as("invalid"));

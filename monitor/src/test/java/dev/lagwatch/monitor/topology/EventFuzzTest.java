@@ -61,7 +61,8 @@ class EventFuzzTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fuzz-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(LifecycleTopology.build(TOPIC, DEAD_LETTERS, 1, Duration.ofSeconds(1),
-                Duration.ofSeconds(60), snapshots, stats, PublishGate.open()), props, Instant.ofEpochMilli(T0));
+                Duration.ofSeconds(60), snapshots, stats, PublishGate.open(), TimestampTolerance.DEFAULT), props,
+                Instant.ofEpochMilli(T0));
         input = driver.createInputTopic(TOPIC, new StringSerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(DEAD_LETTERS, new StringDeserializer(), new ByteArrayDeserializer());
     }

@@ -44,7 +44,8 @@ class LifecycleTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(LifecycleTopology.build(TOPIC, DEAD_LETTERS, 1, PUBLISH_INTERVAL, Duration.ofSeconds(60),
-                snapshots, stats, PublishGate.open()), props, Instant.ofEpochMilli(T0));
+                snapshots, stats, PublishGate.open(), TimestampTolerance.DEFAULT), props,
+                Instant.ofEpochMilli(T0));
         input = driver.createInputTopic(TOPIC, new StringSerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(DEAD_LETTERS, new StringDeserializer(), new ByteArrayDeserializer());
     }
@@ -287,6 +288,29 @@ class LifecycleTopologyTest {
         published("orders");
 
         assertThat(stats.clockSkewed()).isEqualTo(1);
+    }
+
+    @Test
+    void timestampsBeyondToleranceRejected() {
+        long twoHoursAhead = T0 + Duration.ofHours(2).toMillis();
+        long fortyDaysAgo = T0 - Duration.ofDays(40).toMillis();
+        send(LifecycleEvent.enqueued("orders", "m-1", twoHoursAhead));
+        // Seconds where milliseconds belong: 1970, so far older than any retention.
+        send(LifecycleEvent.enqueued("orders", "m-2", T0 / 1_000));
+        send(completed("orders", "m-3", fortyDaysAgo, T0 - 100, T0));
+        send(LifecycleEvent.enqueued("orders", "m-4", T0 + 30_000));
+
+        List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+
+        assertThat(stats.invalidByReason().get(Reason.INVALID_TIMESTAMP)).isEqualTo(3);
+        assertThat(letters).hasSize(3);
+        assertThat(header(letters.get(0), "lagwatch.invalid.detail"))
+                .isEqualTo("field 'ts' is 2 h ahead of the monitor's clock, more than the 1 h allowed"
+                        + " (--max-clock-skew); check the clock of the host that sent it");
+        assertThat(header(letters.get(1), "lagwatch.invalid.detail")).startsWith("field 'ts' is 20")
+                .endsWith(" d old, more than the 30 d allowed (--max-event-age); timestamps must be epoch milliseconds");
+        assertThat(header(letters.get(2), "lagwatch.invalid.detail")).startsWith("field 'enqueued_at' is 40 d old");
+        assertThat(published("orders").enqueued()).as("the event 30 s ahead is within the tolerance").isEqualTo(1);
     }
 
     @Test
