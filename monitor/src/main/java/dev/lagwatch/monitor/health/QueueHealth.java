@@ -7,7 +7,8 @@ package dev.lagwatch.monitor.health;
  *
  * @param lagSeconds time to drain the depth at the window's processing rate; 0 when nothing
  *     waits, {@link Double#POSITIVE_INFINITY} when messages wait and none finished in the window
- * @param saturation busy time ÷ (window span × capacity of live consumers), in [0, 1]
+ * @param saturation busy time ÷ (window span × capacity of live consumers), in [0, 1]; with no
+ *     live consumer, 1 while messages wait and 0 otherwise
  * @param activeConsumers consumers alive
  * @param status verdict, see {@link #evaluate}
  */
@@ -39,7 +40,8 @@ public record QueueHealth(double lagSeconds, double saturation, int activeConsum
 
         double saturation;
         if (liveness.capacity() == 0) {
-            saturation = window.busyMillis() > 0 ? 1 : 0;
+            // No capacity at all: saturated while messages wait, idle once nothing does.
+            saturation = depth > 0 ? 1 : 0;
         } else {
             saturation = Math.min(1.0, window.busyMillis() / ((double) window.spanMillis() * liveness.capacity()));
         }

@@ -119,8 +119,15 @@ class QueueHealthTest {
     }
 
     @Test
-    void busyWithoutLiveCapacityIsFullySaturated() {
-        assertThat(QueueHealth.evaluate(0, window(0, 1, 100), NO_CONSUMER).saturation()).isEqualTo(1.0);
+    void waitingWithoutLiveCapacityIsFullySaturated() {
+        assertThat(QueueHealth.evaluate(3, window(0, 1, 100), NO_CONSUMER).saturation()).isEqualTo(1.0);
+        assertThat(QueueHealth.evaluate(3, window(0, 0, 0), NO_CONSUMER).saturation()).isEqualTo(1.0);
+    }
+
+    @Test
+    void idleWithoutConsumersIsNotSaturated() {
+        // Consumers that did some work and then closed leave nothing waiting: no pressure.
+        assertThat(QueueHealth.evaluate(0, window(0, 1, 100), NO_CONSUMER).saturation()).isZero();
         assertThat(QueueHealth.evaluate(0, window(0, 0, 0), NO_CONSUMER).saturation()).isZero();
     }
 }
