@@ -168,12 +168,17 @@ class MonitorIT {
     @Test
     void invalidRecordsLandInDeadLetters() throws Exception {
         String queue = "it-hostile";
-        String nested = "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000);
+        // Deeper than the JSON parser's nesting limit, yet under the 16 KiB limit of one event.
+        String nested = "{\"a\":".repeat(2_000) + "1" + "}".repeat(2_000);
         // Each invalid value with the reason the contract gives it.
         Map<String, String> invalid = new LinkedHashMap<>();
         invalid.put("{not json", "malformed_json");
         invalid.put(nested, "malformed_json");
         invalid.put("[1,2]", "not_an_object");
+        invalid.put("{\"v\":1,\"type\":\"enqueued\",\"queue\":\"" + queue + "\",\"ts\":" + T0 + ",\"padding\":\""
+                + "x".repeat(20_000) + "\"}", "oversized");
+        invalid.put("{\"v\":1,\"type\":\"heartbeat\",\"queue\":\"" + queue + "\",\"ts\":" + T0 + ",\"group\":\""
+                + "g".repeat(250) + "\"}", "oversized");
         invalid.put("{\"v\":2,\"type\":\"enqueued\",\"queue\":\"" + queue + "\",\"ts\":" + T0 + "}",
                 "unsupported_version");
         invalid.put("{\"v\":1,\"type\":\"dequeued\",\"queue\":\"" + queue + "\",\"ts\":" + T0 + "}", "unknown_type");
