@@ -161,8 +161,9 @@ class RecorderWithoutBrokerTest {
         // A blocked call would take max.block.ms (10 s); a generous bound keeps this a check of blocking,
         // not of speed.
         assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofSeconds(2));
-        // A million retained events would take about 150 MiB. What a full GC leaves behind besides the
-        // buffer varies: one run on a busy machine measured 47 MiB of growth, hence the margin.
+        // A million retained events would take roughly 150 MiB (an estimate at about 160 bytes each).
+        // What a full GC leaves behind besides the buffer varies: one run on a busy machine measured
+        // 47 MiB of growth, hence the margin.
         assertThat(heapGrowth).isLessThan(64L * 1024 * 1024);
     }
 
