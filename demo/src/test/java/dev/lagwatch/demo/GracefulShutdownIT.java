@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The monitor and both simulators, each in its own JVM, stopped with SIGTERM the way an operator
- * or a container runtime stops them: each exits within its bound, logs what it did, and leaves
- * nothing behind that a restart would count twice or miss.
+ * The monitor and both simulators, each in its own JVM, stopped with SIGTERM as an operator or a
+ * container runtime stops them. Each exits within its bound and logs what it did. Nothing is left
+ * behind that a restart would count twice or miss.
  */
 class GracefulShutdownIT {
 

@@ -41,10 +41,10 @@ public record LifecycleEvent(
     /** Maximum length of a queue name, the same as Kafka's limit for topic names. */
     public static final int MAX_QUEUE_LENGTH = 249;
 
-    /** Longest consumer group and consumer id, in characters. */
+    /** Maximum length of a consumer group and of a consumer id, in characters. */
     public static final int MAX_NAME_LENGTH = 249;
 
-    /** Longest message id, in characters. */
+    /** Maximum length of a message id, in characters. */
     public static final int MAX_ID_LENGTH = 1_024;
 
     /**

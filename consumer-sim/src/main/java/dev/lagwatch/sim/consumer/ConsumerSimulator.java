@@ -232,8 +232,8 @@ public final class ConsumerSimulator implements AutoCloseable {
      * Kills one running consumer in the middle of its work, as a crashed process. The attempt it
      * is processing gets no outcome. Once the group's session timeout has passed, the messages it
      * processed since its last commit are delivered again to the other consumers.
-     * Its heartbeats, if the recorder sends them, go on until the recorder closes, because they
-     * belong to the recorder; build the recorder with a zero heartbeat interval to silence them.
+     * Its heartbeats belong to the recorder, so they go on until the recorder closes. Build the
+     * recorder with a zero heartbeat interval to silence them.
      *
      * @return the id of the consumer that crashed, or empty when none was running
      */

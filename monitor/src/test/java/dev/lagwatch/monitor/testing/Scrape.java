@@ -32,7 +32,7 @@ public final class Scrape {
         this.samples = samples;
     }
 
-    /** Fetches {@code http://127.0.0.1:port/metrics}, waiting at most 10 s for the answer. */
+    /** Fetches {@code http://127.0.0.1:port/metrics}, waiting at most 10 s for the response. */
     public static Scrape of(int port) {
         return of(port, Duration.ofSeconds(10));
     }

@@ -16,7 +16,7 @@ import org.apache.kafka.streams.processor.TaskId;
 import org.junit.jupiter.api.Test;
 
 /**
- * Queue and group names are free text from whoever writes events. Those that break careless
+ * Queue and group names are free text from any producer of events. Those that break careless
  * exporters must come out of {@code /metrics} escaped, pass {@code promtool check metrics}, and
  * read back unchanged.
  */
