@@ -2,11 +2,14 @@ package dev.lagwatch.client;
 
 /** Why the recorder dropped an event instead of sending it. */
 public enum DropReason {
-    /** The queue name was null, empty or longer than 249 characters. */
+    /** The queue name was null, empty, longer than 249 characters, or the reserved {@code lagwatch.overflow}. */
     INVALID_QUEUE,
     /** A required timestamp was missing, zero or negative. */
     INVALID_TIMESTAMP,
-    /** Another argument was invalid: a missing consumer group, an attempt below 1, a null category. */
+    /**
+     * Another argument was invalid: a missing consumer group or the reserved {@code lagwatch.overflow}, an
+     * attempt below 1, a null category.
+     */
     INVALID_ARGUMENT,
     /** The buffer was full because events were recorded faster than the brokers accepted them. */
     BUFFER_FULL,

@@ -221,6 +221,10 @@ public final class EventCodec {
             if (group == null || group.isEmpty()) {
                 throw missing(GROUP);
             }
+            if (group.equals(LifecycleEvent.OVERFLOW_NAME)) {
+                throw new InvalidEventException(Reason.INVALID_VALUE, "group name '" + LifecycleEvent.OVERFLOW_NAME
+                        + "' is reserved for the monitor's overflow series; use another name");
+            }
             int attemptNumber = checkAttempt(eventType);
             long available = availableAt == null ? LifecycleEvent.NOT_SET : requireTimestamp(AVAILABLE_AT, availableAt);
             switch (eventType) {
@@ -264,6 +268,10 @@ public final class EventCodec {
             if (queue.isEmpty() || queue.length() > LifecycleEvent.MAX_QUEUE_LENGTH) {
                 throw new InvalidEventException(Reason.INVALID_QUEUE, "field 'queue' must have 1 to "
                         + LifecycleEvent.MAX_QUEUE_LENGTH + " characters, got " + queue.length());
+            }
+            if (queue.equals(LifecycleEvent.OVERFLOW_NAME)) {
+                throw new InvalidEventException(Reason.INVALID_QUEUE, "queue name '" + LifecycleEvent.OVERFLOW_NAME
+                        + "' is reserved for the monitor's overflow series; use another name");
             }
         }
 

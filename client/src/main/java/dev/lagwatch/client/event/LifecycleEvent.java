@@ -53,6 +53,12 @@ public record LifecycleEvent(
      */
     public static final int MAX_ENCODED_BYTES = 16_384;
 
+    /**
+     * Queue and consumer group name the monitor reserves for its overflow series: events beyond its
+     * cardinality limits are counted under it. Events that use it themselves are invalid.
+     */
+    public static final String OVERFLOW_NAME = "lagwatch.overflow";
+
     /** Marks an optional timestamp that is absent. */
     public static final long NOT_SET = Long.MIN_VALUE;
 
@@ -100,5 +106,11 @@ public record LifecycleEvent(
     /** Whether this event finishes the message for good: completed, or failed without retry. */
     public boolean isFinalOutcome() {
         return type == EventType.COMPLETED || (type == EventType.FAILED && !retry);
+    }
+
+    /** Returns this event with another consumer group. */
+    public LifecycleEvent withGroup(String newGroup) {
+        return new LifecycleEvent(type, queue, ts, id, newGroup, consumer, attempt, enqueuedAt, availableAt, startedAt,
+                errorCategory, retry, capacity, closing);
     }
 }

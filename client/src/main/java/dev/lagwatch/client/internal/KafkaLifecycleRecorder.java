@@ -183,7 +183,8 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
             return DropReason.INVALID_ARGUMENT;
         }
         String queue = event.queue();
-        if (queue == null || queue.isEmpty() || queue.length() > LifecycleEvent.MAX_QUEUE_LENGTH) {
+        if (queue == null || queue.isEmpty() || queue.length() > LifecycleEvent.MAX_QUEUE_LENGTH
+                || queue.equals(LifecycleEvent.OVERFLOW_NAME)) {
             return DropReason.INVALID_QUEUE;
         }
         if (event.ts() <= 0) {
@@ -195,7 +196,7 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
         }
         EventType type = event.type();
         if (type.isConsumerEvent()) {
-            if (event.group() == null || event.group().isEmpty()) {
+            if (event.group() == null || event.group().isEmpty() || event.group().equals(LifecycleEvent.OVERFLOW_NAME)) {
                 return DropReason.INVALID_ARGUMENT;
             }
             if (type != EventType.HEARTBEAT && event.attempt() < 1) {
