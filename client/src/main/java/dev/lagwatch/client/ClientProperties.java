@@ -4,14 +4,104 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
-/** Kafka client settings kept in a properties file, such as the file of {@code --command-config}. */
+/**
+ * Kafka client settings from outside the code: a properties file, such as the file of
+ * {@code --command-config}, and environment variables.
+ */
 public final class ClientProperties {
 
+    /**
+     * Prefix of the environment variables that carry Kafka client settings. The rest of the name,
+     * in lower case with {@code _} read as {@code .}, is the setting:
+     * {@code LAGWATCH_KAFKA_SASL_JAAS_CONFIG} sets {@code sasl.jaas.config}.
+     */
+    public static final String ENVIRONMENT_PREFIX = "LAGWATCH_KAFKA_";
+
+    private static final String LAGWATCH_PREFIX = "lagwatch.";
+
     private ClientProperties() {
+    }
+
+    /**
+     * Returns the Kafka client settings in {@code environment}, from its variables named
+     * {@value #ENVIRONMENT_PREFIX}{@code <SETTING>}. Other variables are ignored.
+     */
+    public static Map<String, String> fromEnvironment(Map<String, String> environment) {
+        Map<String, String> values = new HashMap<>();
+        environment.forEach((name, value) -> {
+            if (name.startsWith(ENVIRONMENT_PREFIX) && name.length() > ENVIRONMENT_PREFIX.length()) {
+                String key = name.substring(ENVIRONMENT_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                values.put(key, value);
+            }
+        });
+        return values;
+    }
+
+    /**
+     * Returns the settings of a process's Kafka clients: those of {@code file} (when not {@code null}),
+     * overridden by those of the environment, overridden by {@code explicit} (the command line's).
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read
+     */
+    public static Map<String, String> merge(Path file, Map<String, String> environment, Map<String, String> explicit) {
+        Map<String, String> merged = new HashMap<>();
+        if (file != null) {
+            merged.putAll(fromFile(file));
+        }
+        merged.putAll(fromEnvironment(environment));
+        merged.putAll(explicit);
+        return merged;
+    }
+
+    /**
+     * Returns an error message listing the keys of {@code properties} that start with
+     * {@code lagwatch.}, which no Kafka client knows, or {@code null} when there are none.
+     * lagwatch's own settings are command-line options, so such a key is a mistake.
+     */
+    public static String lagwatchKeysError(Map<String, String> properties) {
+        List<String> misplaced = new ArrayList<>();
+        for (String key : properties.keySet()) {
+            if (key.startsWith(LAGWATCH_PREFIX)) {
+                misplaced.add(key);
+            }
+        }
+        if (misplaced.isEmpty()) {
+            return null;
+        }
+        Collections.sort(misplaced);
+        return "unknown Kafka client setting(s) " + String.join(", ", misplaced) + ": settings starting with"
+                + " 'lagwatch.' are not Kafka's, and lagwatch's own settings are command-line options (see --help)."
+                + " Remove them from --command-config, --kafka-property and the " + ENVIRONMENT_PREFIX
+                + "* environment variables";
+    }
+
+    /**
+     * Returns the message for a client whose authentication Kafka refused or whose TLS handshake
+     * failed: the broker's reason, and where the settings to fix come from.
+     */
+    public static String authenticationFailed(String bootstrapServers, Throwable cause) {
+        return "Authentication with Kafka at " + bootstrapServers + " failed: " + cause.getMessage()
+                + ". Check security.protocol, sasl.mechanism, sasl.jaas.config and the ssl.* settings given with"
+                + " --command-config, --kafka-property or the " + ENVIRONMENT_PREFIX + "* environment variables";
+    }
+
+    /**
+     * Returns the message for brokers that did not answer within {@code seconds}: a wrong address,
+     * brokers down, or a client without TLS talking to a TLS listener (or the reverse), which the
+     * client cannot tell apart.
+     */
+    public static String unreachable(String bootstrapServers, long seconds) {
+        return "Kafka at " + bootstrapServers + " did not respond within " + seconds + " s. Check --bootstrap-servers,"
+                + " and that security.protocol matches the listener: SSL or SASL_SSL for a TLS listener,"
+                + " PLAINTEXT or SASL_PLAINTEXT otherwise";
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.lagwatch.monitor;
 
+import dev.lagwatch.client.ClientProperties;
 import dev.lagwatch.monitor.metrics.MetricsServer;
 import dev.lagwatch.monitor.offsets.OffsetPoller;
 import dev.lagwatch.monitor.topology.LifecycleTopology;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -122,8 +124,8 @@ public final class Monitor implements AutoCloseable {
     }
 
     /**
-     * Creates the events topic and the dead-letter topic if they are missing, and returns the
-     * events topic's partition count.
+     * Creates the events topic, the dead-letter topic and the overflow topic if they are missing,
+     * and returns the events topic's partition count.
      */
     private int ensureEventsTopic() {
         Admin admin = createAdmin("setup");
@@ -133,12 +135,24 @@ public final class Monitor implements AutoCloseable {
             log.info("Reading lifecycle events from topic {} ({} partitions)", topic, partitions);
             topic = config.deadLetterTopic();
             ensureTopic(admin, topic, partitions, "dead-letter");
+            topic = LifecycleTopology.overflowTopic(config.applicationId());
+            int overflowPartitions = ensureTopic(admin, topic, partitions, "overflow");
+            if (overflowPartitions != partitions) {
+                throw new IllegalStateException("The overflow topic " + topic + " has " + overflowPartitions
+                        + " partitions and the events topic " + config.eventsTopic() + " has " + partitions
+                        + "; they must have as many. Delete " + topic + " while the monitor is stopped and start it"
+                        + " again to have it created with " + partitions + " partitions");
+            }
             return partitions;
         } catch (TimeoutException e) {
             throw unreachable(e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw unreachable(e.getCause());
+            }
+            if (e.getCause() instanceof AuthenticationException) {
+                throw new IllegalStateException(ClientProperties.authenticationFailed(config.bootstrapServers(),
+                        e.getCause()), e.getCause());
             }
             throw new IllegalStateException("Failed to check or create the topic " + topic + " on "
                     + config.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
@@ -176,16 +190,17 @@ public final class Monitor implements AutoCloseable {
     }
 
     private IllegalStateException unreachable(Throwable cause) {
-        return new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not respond within "
-                + ADMIN_TIMEOUT.toSeconds() + " s; check --bootstrap-servers and the security properties", cause);
+        return new IllegalStateException(ClientProperties.unreachable(config.bootstrapServers(),
+                ADMIN_TIMEOUT.toSeconds()), cause);
     }
 
     private void startStreams(int eventsPartitions) {
         gateAdmin = createAdmin("catch-up");
-        Topology topology = LifecycleTopology.build(config.eventsTopic(), config.deadLetterTopic(), eventsPartitions,
-                config.publishInterval(),
-                config.window(), snapshots, stats, new CommittedOffsetsGate(gateAdmin, config.applicationId()),
-                config.timestampTolerance());
+        LifecycleTopology.Topics topics = new LifecycleTopology.Topics(config.eventsTopic(), eventsPartitions,
+                config.deadLetterTopic(), LifecycleTopology.overflowTopic(config.applicationId()));
+        Topology topology = LifecycleTopology.build(topics, config.publishInterval(), config.window(), snapshots, stats,
+                new CommittedOffsetsGate(gateAdmin, config.applicationId()), config.timestampTolerance(),
+                config.cardinalityLimits());
         try {
             streams = new KafkaStreams(topology, streamsProperties());
         } catch (ConfigException | IllegalArgumentException e) {

@@ -1,7 +1,9 @@
 package dev.lagwatch.monitor;
 
+import dev.lagwatch.client.ClientProperties;
 import dev.lagwatch.monitor.offsets.NameFilter;
 import dev.lagwatch.monitor.offsets.OffsetPollerConfig;
+import dev.lagwatch.monitor.topology.CardinalityLimits;
 import dev.lagwatch.monitor.topology.TimestampTolerance;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +36,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param kafkaProperties extra Kafka client properties (security settings, for example) for every client
  * @param offsetPoller settings of the offset lag poller, or {@code null} when it is disabled
  * @param timestampTolerance how far from the monitor's clock event timestamps may lie
+ * @param cardinalityLimits how many queues, groups and consumers the monitor keeps, and when quiet queues go
  */
 public record MonitorConfig(
         String bootstrapServers,
@@ -53,7 +56,8 @@ public record MonitorConfig(
         String serviceName,
         Map<String, String> kafkaProperties,
         OffsetPollerConfig offsetPoller,
-        TimestampTolerance timestampTolerance) {
+        TimestampTolerance timestampTolerance,
+        CardinalityLimits cardinalityLimits) {
 
     public static final String DEFAULT_EVENTS_TOPIC = "lagwatch.events";
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "lagwatch.events.dead-letters";
@@ -81,6 +85,10 @@ public record MonitorConfig(
         private String deadLetterTopic = DEFAULT_DEAD_LETTER_TOPIC;
         private Duration maxClockSkew = TimestampTolerance.DEFAULT.maxAhead();
         private Duration maxEventAge = TimestampTolerance.DEFAULT.maxAge();
+        private int maxQueues = CardinalityLimits.DEFAULT.maxQueues();
+        private int maxGroupsPerQueue = CardinalityLimits.DEFAULT.maxGroupsPerQueue();
+        private int maxConsumersPerQueue = CardinalityLimits.DEFAULT.maxConsumersPerQueue();
+        private Duration queueExpiry = CardinalityLimits.DEFAULT.queueExpiry();
         private String applicationId = "lagwatch-monitor";
         private Path stateDirectory;
         private String processingGuarantee = StreamsConfig.EXACTLY_ONCE_V2;
@@ -183,6 +191,26 @@ public record MonitorConfig(
 
         public Builder maxEventAge(Duration value) {
             maxEventAge = value;
+            return this;
+        }
+
+        public Builder maxQueues(int value) {
+            maxQueues = value;
+            return this;
+        }
+
+        public Builder maxGroupsPerQueue(int value) {
+            maxGroupsPerQueue = value;
+            return this;
+        }
+
+        public Builder maxConsumersPerQueue(int value) {
+            maxConsumersPerQueue = value;
+            return this;
+        }
+
+        public Builder queueExpiry(Duration value) {
+            queueExpiry = value;
             return this;
         }
 
@@ -303,6 +331,20 @@ public record MonitorConfig(
             if (maxEventAge == null || maxEventAge.toHours() < 1 || maxEventAge.toDays() > 3_650) {
                 errors.add("max event age (--max-event-age) must be between 1 h and 3650 d, got " + maxEventAge);
             }
+            if (maxQueues < 1 || maxQueues > 10_000_000) {
+                errors.add("max queues (--max-queues) must be between 1 and 10000000, got " + maxQueues);
+            }
+            if (maxGroupsPerQueue < 1 || maxGroupsPerQueue > 10_000) {
+                errors.add("max groups per queue (--max-groups-per-queue) must be between 1 and 10000, got "
+                        + maxGroupsPerQueue);
+            }
+            if (maxConsumersPerQueue < 1 || maxConsumersPerQueue > 1_000_000) {
+                errors.add("max consumers per queue (--max-consumers-per-queue) must be between 1 and 1000000, got "
+                        + maxConsumersPerQueue);
+            }
+            if (queueExpiry == null || queueExpiry.toSeconds() < 60 || queueExpiry.toDays() > 3_650) {
+                errors.add("queue expiry (--queue-expiry) must be between 1 min and 3650 d, got " + queueExpiry);
+            }
             if (livenessTimeout == null || livenessTimeout.toSeconds() < 1 || livenessTimeout.toHours() > 1) {
                 errors.add("liveness timeout (--liveness-timeout) must be between 1 s and 1 h, got " + livenessTimeout);
             }
@@ -316,6 +358,10 @@ public record MonitorConfig(
             if (serviceName == null || serviceName.isBlank()) {
                 errors.add("service name (--service-name) must not be empty");
             }
+            String misplacedKeys = ClientProperties.lagwatchKeysError(kafkaProperties);
+            if (misplacedKeys != null) {
+                errors.add(misplacedKeys);
+            }
 
             OffsetPollerConfig offsetPoller = offsetLag ? offsetPollerConfig(errors) : null;
 
@@ -325,7 +371,8 @@ public record MonitorConfig(
             return new MonitorConfig(bootstrapServers, eventsTopic, eventsTopicPartitions, eventsTopicReplicationFactor,
                     deadLetterTopic, applicationId, stateDirectory, processingGuarantee, streamThreads, publishInterval, window,
                     livenessTimeout, metricsHost, metricsPort, serviceName, kafkaProperties, offsetPoller,
-                    new TimestampTolerance(maxClockSkew, maxEventAge));
+                    new TimestampTolerance(maxClockSkew, maxEventAge),
+                    new CardinalityLimits(maxQueues, maxGroupsPerQueue, maxConsumersPerQueue, queueExpiry));
         }
 
         private OffsetPollerConfig offsetPollerConfig(List<String> errors) {

@@ -47,6 +47,24 @@ public final class MonitorCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     Duration maxEventAge;
 
+    @Option(names = "--max-queues", defaultValue = "10000",
+            description = "Distinct queues the monitor keeps, across its instances; events of further queues count"
+                    + " under the queue lagwatch.overflow (default: ${DEFAULT-VALUE}).")
+    int maxQueues;
+
+    @Option(names = "--max-groups-per-queue", defaultValue = "100",
+            description = "Distinct consumer groups kept per queue; further groups count under the group"
+                    + " lagwatch.overflow (default: ${DEFAULT-VALUE}).")
+    int maxGroupsPerQueue;
+
+    @Option(names = "--max-consumers-per-queue", defaultValue = "1000",
+            description = "Distinct consumers whose liveness a queue tracks (default: ${DEFAULT-VALUE}).")
+    int maxConsumersPerQueue;
+
+    @Option(names = "--queue-expiry", defaultValue = "1d", converter = DurationConverter.class,
+            description = "A queue without events for this long is dropped with its series (default: ${DEFAULT-VALUE}).")
+    Duration queueExpiry;
+
     @Option(names = "--events-partitions", defaultValue = "6",
             description = "Partitions of the events topic if the monitor creates it (default: ${DEFAULT-VALUE}).")
     int eventsPartitions;
@@ -154,8 +172,12 @@ public final class MonitorCommand implements Callable<Integer> {
     Path commandConfig;
 
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-            description = "A Kafka client setting; repeatable, and applied after --command-config.")
+            description = "A Kafka client setting; repeatable, and applied after --command-config and the"
+                    + " LAGWATCH_KAFKA_* environment variables.")
     Map<String, String> kafkaProperties = new HashMap<>();
+
+    /** Where {@code LAGWATCH_KAFKA_*} variables are read; the process environment. */
+    Map<String, String> environment = System.getenv();
 
     @Override
     public Integer call() throws Exception {
@@ -180,17 +202,17 @@ public final class MonitorCommand implements Callable<Integer> {
     }
 
     MonitorConfig toConfig() {
-        Map<String, String> properties = new HashMap<>();
-        if (commandConfig != null) {
-            properties.putAll(ClientProperties.fromFile(commandConfig));
-        }
-        properties.putAll(kafkaProperties);
+        Map<String, String> properties = ClientProperties.merge(commandConfig, environment, kafkaProperties);
         return MonitorConfig.builder()
                 .bootstrapServers(bootstrapServers)
                 .eventsTopic(eventsTopic)
                 .deadLetterTopic(deadLetterTopic)
                 .maxClockSkew(maxClockSkew)
                 .maxEventAge(maxEventAge)
+                .maxQueues(maxQueues)
+                .maxGroupsPerQueue(maxGroupsPerQueue)
+                .maxConsumersPerQueue(maxConsumersPerQueue)
+                .queueExpiry(queueExpiry)
                 .eventsTopicPartitions(eventsPartitions)
                 .eventsTopicReplicationFactor(eventsReplicationFactor)
                 .applicationId(applicationId)

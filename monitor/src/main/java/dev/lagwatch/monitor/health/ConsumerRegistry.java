@@ -46,19 +46,51 @@ public final class ConsumerRegistry {
      * consumer's newest changes nothing.
      */
     public void observe(LifecycleEvent event, long atMillis) {
+        observe(event, atMillis, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #observe(LifecycleEvent, long)}, adding no consumer once {@code maxConsumers} are
+     * tracked. A consumer left out does not count as alive and adds no capacity.
+     *
+     * @return {@code false} when the sender was left out for that reason
+     */
+    public boolean observe(LifecycleEvent event, long atMillis, int maxConsumers) {
         if (!event.type().isConsumerEvent() || event.consumer() == null) {
-            return;
+            return true;
         }
-        Map<String, ConsumerState> group = byGroup.computeIfAbsent(event.group(), name -> new TreeMap<>());
-        ConsumerState previous = group.get(event.consumer());
+        Map<String, ConsumerState> group = byGroup.get(event.group());
+        ConsumerState previous = group == null ? null : group.get(event.consumer());
+        if (previous == null && size() >= maxConsumers) {
+            return false;
+        }
+        if (group == null) {
+            group = new TreeMap<>();
+            byGroup.put(event.group(), group);
+        }
         if (previous != null && previous.lastSeenMillis() > atMillis) {
-            return;
+            return true;
         }
         int capacity = previous == null ? 1 : previous.capacity();
         if (event.type() == EventType.HEARTBEAT && event.capacity() > 0) {
             capacity = event.capacity();
         }
         group.put(event.consumer(), new ConsumerState(atMillis, capacity, event.closing()));
+        return true;
+    }
+
+    /** Consumers tracked, alive or not. */
+    public int size() {
+        int size = 0;
+        for (Map<String, ConsumerState> group : byGroup.values()) {
+            size += group.size();
+        }
+        return size;
+    }
+
+    /** Whether any consumer of {@code group} is tracked. */
+    public boolean hasGroup(String group) {
+        return byGroup.containsKey(group);
     }
 
     /** Forgets consumers whose last event is more than {@code silenceMillis} old, and groups left empty. */

@@ -55,6 +55,10 @@ public final class MetricNames {
 
     /** Exposed as {@code lagwatch_events_clock_skew_total}. */
     public static final String EVENTS_CLOCK_SKEW = "lagwatch.events.clock_skew";
+    /** Exposed as {@code lagwatch_events_overflow_total}. */
+    public static final String EVENTS_OVERFLOW = "lagwatch.events.overflow";
+    /** Exposed as {@code lagwatch_queues_expired_total}. */
+    public static final String QUEUES_EXPIRED = "lagwatch.queues.expired";
     /** Exposed as {@code lagwatch_queues_owned}. */
     public static final String QUEUES_OWNED = "lagwatch.queues.owned";
 
@@ -63,6 +67,7 @@ public final class MetricNames {
     public static final AttributeKey<String> STATUS = AttributeKey.stringKey("status");
     public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error_type");
     public static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
+    public static final AttributeKey<String> LIMIT = AttributeKey.stringKey("limit");
 
     public static final String STATUS_SUCCESS = "success";
     public static final String STATUS_FAILURE = "failure";

@@ -1,6 +1,7 @@
 package dev.lagwatch.monitor.metrics;
 
 import dev.lagwatch.client.event.InvalidEventException.Reason;
+import dev.lagwatch.monitor.topology.CardinalityLimit;
 import dev.lagwatch.monitor.topology.MonitorStats;
 import dev.lagwatch.monitor.topology.QueueSnapshots;
 import io.opentelemetry.api.common.Attributes;
@@ -34,6 +35,20 @@ public final class MonitorHealthMetrics implements AutoCloseable {
                 .setDescription("Valid events whose timestamps show host clocks more than 1 s apart; "
                         + "their times were clamped, never turned into negative durations.")
                 .buildWithCallback(m -> m.record(stats.clockSkewed())));
+        instruments.add(meter.counterBuilder(MetricNames.EVENTS_OVERFLOW)
+                .setUnit(MetricNames.UNIT_EVENTS)
+                .setDescription("Events beyond a cardinality limit since this instance started, by limit: counted under "
+                        + "the lagwatch.overflow queue or group, or from a consumer whose liveness is not tracked.")
+                .buildWithCallback(m -> {
+                    for (Map.Entry<CardinalityLimit, Long> entry : stats.overflowByLimit().entrySet()) {
+                        m.record(entry.getValue(), Attributes.of(MetricNames.LIMIT, entry.getKey().label()));
+                    }
+                }));
+        instruments.add(meter.counterBuilder(MetricNames.QUEUES_EXPIRED)
+                .setUnit("{queue}")
+                .setDescription("Queues dropped since this instance started because they had no events for the "
+                        + "queue expiry time.")
+                .buildWithCallback(m -> m.record(stats.expiredQueues())));
         instruments.add(meter.gaugeBuilder(MetricNames.QUEUES_OWNED)
                 .ofLongs()
                 .setUnit("{queue}")

@@ -27,15 +27,20 @@ import org.apache.kafka.streams.state.Stores;
  * The monitor's Kafka Streams topology:
  *
  * <pre>
- * events topic ─► decode ─┬─ valid, placed by queue ──────────────────────────┬─► aggregate per queue
- *                         ├─ valid, placed otherwise ─► repartition by queue ─┘    (store: queue-aggregates)
- *                         └─ invalid: counted ─► dead-letter topic
+ * events topic ─► decode ─┬─ valid, placed by queue ──────────────────────────┬─► aggregate per queue ─► overflow topic
+ *                         ├─ valid, placed otherwise ─► repartition by queue ─┤    (store: queue-aggregates)      │
+ *                         └─ invalid: counted ─► dead-letter topic            └─── overflow topic ◄───────────────┘
  * </pre>
  *
  * Clients key every event by its queue, so each queue's events share one partition and one task
  * owns its state. Events with another key, or on another partition than Kafka's default
  * partitioner picks for their queue ({@code kcat} with its default partitioner, say), are routed
  * again by queue through a repartition topic instead of splitting a queue across tasks.
+ *
+ * <p>Events of queues beyond the task's share of {@link CardinalityLimits#maxQueues()} leave the
+ * aggregator keyed by the overflow queue's name. The overflow topic brings them back to the task
+ * that owns that queue. They are written in the same exactly-once transaction as the rest of the
+ * task's output.
  */
 public final class LifecycleTopology {
 
@@ -47,11 +52,21 @@ public final class LifecycleTopology {
     }
 
     /**
+     * The topics the topology reads and writes.
+     *
+     * @param events topic of lifecycle events
+     * @param partitions partitions of the events topic; the overflow topic must have as many
+     * @param deadLetters where invalid records go, unchanged, with headers naming the reason
+     * @param overflow the monitor's own topic for events of queues beyond the limit, see
+     *     {@link #overflowTopic(String)}
+     */
+    public record Topics(String events, int partitions, String deadLetters, String overflow) {
+    }
+
+    /**
      * Builds the topology.
      *
-     * @param eventsTopic topic of lifecycle events
-     * @param deadLetterTopic where invalid records go, unchanged, with headers naming the reason
-     * @param eventsPartitions partitions of the events topic
+     * @param topics the topics it reads and writes
      * @param publishInterval how often changed queues are published to {@code snapshots}
      * @param window width of the activity window behind rates, saturation and status; a multiple of
      *     {@link ActivityWindow#SLOTS} milliseconds
@@ -59,10 +74,10 @@ public final class LifecycleTopology {
      * @param stats the monitor's counters of consumed and invalid events
      * @param gate when a task that has just started may publish
      * @param tolerance how far from the monitor's clock event timestamps may lie
+     * @param limits how many queues, groups and consumers the aggregates keep
      */
-    public static Topology build(String eventsTopic, String deadLetterTopic, int eventsPartitions,
-            Duration publishInterval, Duration window, QueueSnapshots snapshots, MonitorStats stats, PublishGate gate,
-            TimestampTolerance tolerance) {
+    public static Topology build(Topics topics, Duration publishInterval, Duration window, QueueSnapshots snapshots,
+            MonitorStats stats, PublishGate gate, TimestampTolerance tolerance, CardinalityLimits limits) {
         long slotMillis = window.toMillis() / ActivityWindow.SLOTS;
         StreamsBuilder builder = new StreamsBuilder();
         StoreBuilder<KeyValueStore<String, QueueState>> store = Stores.keyValueStoreBuilder(
@@ -74,16 +89,16 @@ public final class LifecycleTopology {
         // Wall-clock timestamps: no step depends on record time, and a record with a negative
         // timestamp must not stop the topology the way the default extractor would.
         Map<String, KStream<String, Decoded>> decoded = builder
-                .stream(eventsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray())
+                .stream(topics.events(), Consumed.with(Serdes.String(), Serdes.ByteArray())
                         .withTimestampExtractor(new WallclockTimestampExtractor())
                         .withName("events-source"))
-                .process(() -> new EventDecoder(eventsPartitions, tolerance, stats), Named.as("decode"))
+                .process(() -> new EventDecoder(topics.partitions(), tolerance, stats), Named.as("decode"))
                 .split(Named.as("decoded-"))
                 .branch((key, record) -> record.isValid(), Branched.as("valid"))
                 .defaultBranch(Branched.as("invalid"));
         decoded.get("decoded-invalid")
                 .mapValues(Decoded::invalidValue, Named.as("invalid-value"))
-                .to(deadLetterTopic, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letters"));
+                .to(topics.deadLetters(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letters"));
         KStream<String, LifecycleEvent> events = decoded.get("decoded-valid")
                 .mapValues(Decoded::event, Named.as("valid-event"));
 
@@ -97,11 +112,23 @@ public final class LifecycleTopology {
                 .selectKey((key, event) -> event.queue(), Named.as("key-by-queue"))
                 .repartition(Repartitioned.with(Serdes.String(), eventSerde()).withName(REKEYED_TOPIC_NAME));
 
+        KStream<String, LifecycleEvent> overflowIn = builder.stream(topics.overflow(),
+                Consumed.with(Serdes.String(), eventSerde())
+                        .withTimestampExtractor(new WallclockTimestampExtractor())
+                        .withName("overflow-source"));
+
         branches.get("key-matches-queue")
                 .merge(rekeyed, Named.as("all-events-by-queue"))
+                .merge(overflowIn, Named.as("with-overflow"))
                 .process(() -> new QueueAggregator(STORE_NAME, publishInterval, slotMillis, snapshots, stats,
-                        eventsTopic, gate), Named.as("aggregate"), STORE_NAME);
+                        topics, gate, limits), Named.as("aggregate"), STORE_NAME)
+                .to(topics.overflow(), Produced.with(Serdes.String(), eventSerde()).withName("overflow-sink"));
         return builder.build();
+    }
+
+    /** Returns the name of the overflow topic of an application: {@code <application.id>-overflow-events}. */
+    public static String overflowTopic(String applicationId) {
+        return applicationId + "-overflow-events";
     }
 
     /** Returns the name Kafka Streams gives the repartition topic of an application. */

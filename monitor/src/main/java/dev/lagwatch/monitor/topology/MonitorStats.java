@@ -5,18 +5,46 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The monitor's own counters since the process started: events read, rejected, re-routed and skewed. */
+/**
+ * The monitor's own counters since the process started: events read, rejected, re-routed, skewed and
+ * beyond the cardinality limits, and queues dropped.
+ */
 public final class MonitorStats {
 
     private final LongAdder consumed = new LongAdder();
     private final EnumMap<Reason, LongAdder> invalid = new EnumMap<>(Reason.class);
     private final LongAdder rekeyed = new LongAdder();
     private final LongAdder clockSkewed = new LongAdder();
+    private final EnumMap<CardinalityLimit, LongAdder> overflow = new EnumMap<>(CardinalityLimit.class);
+    private final LongAdder expiredQueues = new LongAdder();
 
     public MonitorStats() {
         for (Reason reason : Reason.values()) {
             invalid.put(reason, new LongAdder());
         }
+        for (CardinalityLimit limit : CardinalityLimit.values()) {
+            overflow.put(limit, new LongAdder());
+        }
+    }
+
+    void recordOverflow(CardinalityLimit limit) {
+        overflow.get(limit).increment();
+    }
+
+    void recordExpired(int queues) {
+        expiredQueues.add(queues);
+    }
+
+    /** Events beyond a cardinality limit, per limit, with every limit present. */
+    public Map<CardinalityLimit, Long> overflowByLimit() {
+        Map<CardinalityLimit, Long> counts = new EnumMap<>(CardinalityLimit.class);
+        overflow.forEach((limit, count) -> counts.put(limit, count.sum()));
+        return counts;
+    }
+
+    /** Queues dropped because they had no events for the expiry time. */
+    public long expiredQueues() {
+        return expiredQueues.sum();
     }
 
     void recordConsumed() {

@@ -51,13 +51,24 @@ public final class QueueSnapshots {
         }
     }
 
+    /**
+     * Withdraws a queue whose state {@code task} dropped, and forgets its highest values: should the
+     * queue come back, its counts start again from zero.
+     */
+    void forget(TaskId task, String queue) {
+        if (owners.remove(queue, task)) {
+            byQueue.remove(queue);
+            highest.remove(queue);
+        }
+    }
+
     private void logConflict(String queue, TaskId previous, TaskId current) {
         long now = System.currentTimeMillis();
         long last = lastConflictLoggedAt.get();
         if (now - last >= CONFLICT_LOG_INTERVAL_MILLIS && lastConflictLoggedAt.compareAndSet(last, now)) {
             log.warn("Queue {} is aggregated by two stream tasks ({} and {}), so its series mix two sets of counts."
                     + " This happens when partitions are added to the events topic while the monitor runs;"
-                    + " restart the monitor", queue, previous, current);
+                    + " restart the monitor", LogText.quote(queue), previous, current);
         }
     }
 

@@ -25,8 +25,13 @@ public final class QueueState {
     /** Consumers silent for this many windows are forgotten; a liveness timeout should be far shorter. */
     static final int FORGET_CONSUMERS_AFTER_WINDOWS = 10;
 
+    /** Value of {@link #lastEventMillis} when it is not known. */
+    static final long UNKNOWN = 0;
+
     long enqueued;
     long started;
+    /** Monitor clock time of the latest event, or {@link #UNKNOWN} in state written before it was kept. */
+    long lastEventMillis;
     final Map<String, GroupState> groups;
     final ActivityWindow window;
     final ConsumerRegistry consumers;
@@ -38,14 +43,15 @@ public final class QueueState {
     }
 
     public QueueState(long slotMillis) {
-        this(0, 0, new TreeMap<>(), new ActivityWindow(slotMillis), new ConsumerRegistry(), new UnfinishedMessages(),
-                new OutcomeSurplus());
+        this(0, 0, UNKNOWN, new TreeMap<>(), new ActivityWindow(slotMillis), new ConsumerRegistry(),
+                new UnfinishedMessages(), new OutcomeSurplus());
     }
 
-    QueueState(long enqueued, long started, Map<String, GroupState> groups, ActivityWindow window,
+    QueueState(long enqueued, long started, long lastEventMillis, Map<String, GroupState> groups, ActivityWindow window,
             ConsumerRegistry consumers, UnfinishedMessages unfinished, OutcomeSurplus surplus) {
         this.enqueued = enqueued;
         this.started = started;
+        this.lastEventMillis = lastEventMillis;
         this.groups = groups;
         this.window = window;
         this.consumers = consumers;
@@ -64,9 +70,21 @@ public final class QueueState {
      * messages keep the exact enqueue time so that outcomes find their bucket.
      */
     public void apply(LifecycleEvent event, long nowMillis) {
+        apply(event, nowMillis, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #apply(LifecycleEvent, long)}, tracking the liveness of at most {@code maxConsumers}
+     * consumers.
+     *
+     * @return {@code false} when the event came from a consumer left untracked because the queue
+     *     already tracks {@code maxConsumers} others
+     */
+    public boolean apply(LifecycleEvent event, long nowMillis, int maxConsumers) {
         long at = Math.min(event.ts(), nowMillis);
+        lastEventMillis = nowMillis;
         window.record(event, at);
-        consumers.observe(event, at);
+        boolean tracked = consumers.observe(event, at, maxConsumers);
         unfinished.record(event);
         if (event.type() == EventType.HEARTBEAT) {
             // Heartbeats come every few seconds per consumer, a cheap moment to bound the state.
@@ -86,6 +104,30 @@ public final class QueueState {
         if (type != EventType.HEARTBEAT && depth() == 0) {
             window.recordEmpty(at);
         }
+        return tracked;
+    }
+
+    /**
+     * Returns {@code event} as this queue counts it: unchanged when its consumer group is known here
+     * or the queue has fewer than {@code maxGroups} groups, otherwise moved to the overflow group.
+     */
+    public LifecycleEvent withinGroupLimit(LifecycleEvent event, int maxGroups) {
+        String group = event.group();
+        if (group == null || groups.containsKey(group) || consumers.hasGroup(group)) {
+            return event;
+        }
+        int known = groups.size();
+        for (String tracked : consumers.groups()) {
+            if (!groups.containsKey(tracked)) {
+                known++;
+            }
+        }
+        return known < maxGroups ? event : event.withGroup(LifecycleEvent.OVERFLOW_NAME);
+    }
+
+    /** Monitor clock time of the latest event, or {@link #UNKNOWN}. */
+    long lastEventMillis() {
+        return lastEventMillis;
     }
 
     private void applyOutcome(LifecycleEvent event) {

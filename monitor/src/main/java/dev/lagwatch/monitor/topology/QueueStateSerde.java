@@ -25,9 +25,10 @@ public final class QueueStateSerde implements Serde<QueueState> {
 
     /**
      * Version 2 adds the activity window, the consumer registry and the unfinished messages per
-     * enqueue time, version 3 the written-off outcome surplus. Records of versions 1 and 2 still read.
+     * enqueue time, version 3 the written-off outcome surplus, version 4 the time of the latest event.
+     * Records of earlier versions still read.
      */
-    static final byte FORMAT_VERSION = 3;
+    static final byte FORMAT_VERSION = 4;
 
     @Override
     public Serializer<QueueState> serializer() {
@@ -57,6 +58,7 @@ public final class QueueStateSerde implements Serde<QueueState> {
         // -1 (no surplus run) is stored as 0, so that the value stays non-negative.
         out.writeVarlong(state.surplus.positiveSinceMillis() + 1);
         out.writeVarlong(state.surplus.smallestSurplus());
+        out.writeVarlong(state.lastEventMillis);
         return out.toByteArray();
     }
 
@@ -96,15 +98,17 @@ public final class QueueStateSerde implements Serde<QueueState> {
                 groups.put(readString(in), readGroup(in));
             }
             if (version == 1) {
-                return new QueueState(enqueued, started, groups, new ActivityWindow(QueueState.DEFAULT_SLOT_MILLIS),
-                        new ConsumerRegistry(), new UnfinishedMessages(), new OutcomeSurplus());
+                return new QueueState(enqueued, started, QueueState.UNKNOWN, groups,
+                        new ActivityWindow(QueueState.DEFAULT_SLOT_MILLIS), new ConsumerRegistry(),
+                        new UnfinishedMessages(), new OutcomeSurplus());
             }
             ActivityWindow window = HealthStateCodec.readWindow(() -> readVarlong(in));
             ConsumerRegistry consumers = HealthStateCodec.readConsumers(() -> readVarlong(in), () -> readString(in));
             UnfinishedMessages unfinished = HealthStateCodec.readUnfinished(() -> readVarlong(in));
             OutcomeSurplus surplus = version == 2 ? new OutcomeSurplus()
                     : new OutcomeSurplus(readVarlong(in), readVarlong(in) - 1, readVarlong(in));
-            return new QueueState(enqueued, started, groups, window, consumers, unfinished, surplus);
+            long lastEventMillis = version < 4 ? QueueState.UNKNOWN : readVarlong(in);
+            return new QueueState(enqueued, started, lastEventMillis, groups, window, consumers, unfinished, surplus);
         } catch (IOException e) {
             throw new SerializationException("Corrupt queue state record of " + data.length + " bytes", e);
         }

@@ -60,8 +60,10 @@ class EventFuzzTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fuzz-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(LifecycleTopology.build(TOPIC, DEAD_LETTERS, 1, Duration.ofSeconds(1),
-                Duration.ofSeconds(60), snapshots, stats, PublishGate.open(), TimestampTolerance.DEFAULT), props,
+        driver = new TopologyTestDriver(LifecycleTopology.build(
+                new LifecycleTopology.Topics(TOPIC, 1, DEAD_LETTERS, LifecycleTopology.overflowTopic("fuzz-test")),
+                Duration.ofSeconds(1), Duration.ofSeconds(60), snapshots, stats, PublishGate.open(),
+                TimestampTolerance.DEFAULT, CardinalityLimits.DEFAULT), props,
                 Instant.ofEpochMilli(T0));
         input = driver.createInputTopic(TOPIC, new StringSerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(DEAD_LETTERS, new StringDeserializer(), new ByteArrayDeserializer());

@@ -9,6 +9,7 @@ import dev.lagwatch.client.event.LifecycleEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -40,12 +41,20 @@ class LifecycleTopologyTest {
 
     @BeforeEach
     void startDriver() {
+        startDriver(CardinalityLimits.DEFAULT);
+    }
+
+    private void startDriver(CardinalityLimits limits) {
+        if (driver != null) {
+            driver.close();
+        }
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(LifecycleTopology.build(TOPIC, DEAD_LETTERS, 1, PUBLISH_INTERVAL, Duration.ofSeconds(60),
-                snapshots, stats, PublishGate.open(), TimestampTolerance.DEFAULT), props,
-                Instant.ofEpochMilli(T0));
+        driver = new TopologyTestDriver(LifecycleTopology.build(
+                new LifecycleTopology.Topics(TOPIC, 1, DEAD_LETTERS, LifecycleTopology.overflowTopic("topology-test")),
+                PUBLISH_INTERVAL, Duration.ofSeconds(60), snapshots, stats, PublishGate.open(), TimestampTolerance.DEFAULT,
+                limits), props, Instant.ofEpochMilli(T0));
         input = driver.createInputTopic(TOPIC, new StringSerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(DEAD_LETTERS, new StringDeserializer(), new ByteArrayDeserializer());
     }
@@ -364,5 +373,103 @@ class LifecycleTopologyTest {
         assertThat(stored.enqueued()).isEqualTo(1);
         assertThat(stored.depth()).isZero();
         assertThat(QueueStateSerde.read(QueueStateSerde.write(stored)).depth()).isZero();
+    }
+
+    @Test
+    void queuesBeyondTheLimitCountUnderTheOverflowQueue() {
+        startDriver(new CardinalityLimits(3, 100, 1_000, Duration.ofDays(1)));
+        for (int i = 0; i < 10; i++) {
+            send(LifecycleEvent.enqueued("q" + i, "m-1", T0));
+        }
+        send(completed("q1", "m-1", T0, T0 + 10, T0 + 20));
+        send(completed("q7", "m-1", T0, T0 + 10, T0 + 20));
+
+        QueueSnapshot overflow = published(LifecycleEvent.OVERFLOW_NAME);
+
+        assertThat(snapshots.all()).extracting(QueueSnapshot::queue)
+                .containsExactlyInAnyOrder("q0", "q1", "q2", LifecycleEvent.OVERFLOW_NAME);
+        assertThat(snapshots.get("q1").depth()).isZero();
+        assertThat(overflow.enqueued()).isEqualTo(7);
+        assertThat(overflow.depth()).isEqualTo(6);
+        assertThat(overflow.groups()).extracting(GroupSnapshot::completed).containsExactly(1L);
+        assertThat(stats.overflowByLimit()).containsEntry(CardinalityLimit.QUEUES, 8L);
+        List<String> stored = new ArrayList<>();
+        driver.<String, QueueState>getKeyValueStore(LifecycleTopology.STORE_NAME).all()
+                .forEachRemaining(entry -> stored.add(entry.key));
+        assertThat(stored).containsExactlyInAnyOrder("q0", "q1", "q2", LifecycleEvent.OVERFLOW_NAME);
+    }
+
+    @Test
+    void groupsBeyondTheLimitFoldIntoTheOverflowGroup() {
+        startDriver(new CardinalityLimits(10, 2, 1_000, Duration.ofDays(1)));
+        for (int i = 1; i <= 4; i++) {
+            send(LifecycleEvent.enqueued("orders", "m-" + i, T0));
+            send(LifecycleEvent.completed("orders", "g" + i, "c-" + i, "m-" + i, 1, T0 + 20, T0, LifecycleEvent.NOT_SET,
+                    T0 + 10));
+        }
+
+        QueueSnapshot orders = published("orders");
+
+        assertThat(orders.consumerGroups()).containsExactly("g1", "g2", LifecycleEvent.OVERFLOW_NAME);
+        assertThat(orders.groups()).extracting(GroupSnapshot::completed).containsExactly(1L, 1L, 2L);
+        assertThat(orders.depth()).isZero();
+        assertThat(stats.overflowByLimit()).containsEntry(CardinalityLimit.GROUPS, 2L);
+    }
+
+    @Test
+    void consumersBeyondTheLimitCountButAreNotTracked() {
+        startDriver(new CardinalityLimits(10, 100, 2, Duration.ofDays(1)));
+        for (int i = 1; i <= 3; i++) {
+            send(LifecycleEvent.heartbeat("orders", "billing", "c-" + i, T0, 1));
+        }
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+        send(LifecycleEvent.completed("orders", "billing", "c-3", "m-1", 1, T0 + 20, T0, LifecycleEvent.NOT_SET,
+                T0 + 10));
+
+        QueueSnapshot orders = published("orders");
+
+        assertThat(orders.consumers().activeConsumers("billing", T0, 15_000)).isEqualTo(2);
+        assertThat(orders.groups()).extracting(GroupSnapshot::completed).containsExactly(1L);
+        assertThat(stats.overflowByLimit()).containsEntry(CardinalityLimit.CONSUMERS, 2L);
+    }
+
+    @Test
+    void quietQueueIsDroppedAndFreesItsPlace() {
+        startDriver(new CardinalityLimits(1, 100, 1_000, Duration.ofMinutes(1)));
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+        assertThat(published("orders")).isNotNull();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(70));
+        send(LifecycleEvent.enqueued("payments", "m-1", T0 + 70_000));
+        QueueSnapshot payments = published("payments");
+
+        assertThat(snapshots.get("orders")).isNull();
+        assertThat(driver.<String, QueueState>getKeyValueStore(LifecycleTopology.STORE_NAME).get("orders")).isNull();
+        assertThat(payments.enqueued()).as("payments takes the place orders left").isEqualTo(1);
+        assertThat(snapshots.get(LifecycleEvent.OVERFLOW_NAME)).isNull();
+        assertThat(stats.expiredQueues()).isEqualTo(1);
+    }
+
+    @Test
+    void queueWithRecentEventsIsKept() {
+        startDriver(new CardinalityLimits(10, 100, 1_000, Duration.ofMinutes(1)));
+        for (int second = 0; second <= 120; second += 30) {
+            send(LifecycleEvent.enqueued("orders", "m-" + second, T0 + second * 1_000L));
+            driver.advanceWallClockTime(Duration.ofSeconds(30));
+        }
+
+        assertThat(published("orders").enqueued()).isEqualTo(5);
+        assertThat(stats.expiredQueues()).isZero();
+    }
+
+    @Test
+    void reservedOverflowNameIsInvalid() {
+        send(LifecycleEvent.enqueued(LifecycleEvent.OVERFLOW_NAME, "m-1", T0));
+        send(LifecycleEvent.heartbeat("orders", LifecycleEvent.OVERFLOW_NAME, "c-1", T0, 1));
+        driver.advanceWallClockTime(PUBLISH_INTERVAL);
+
+        assertThat(snapshots.all()).isEmpty();
+        assertThat(stats.invalidByReason()).containsEntry(Reason.INVALID_QUEUE, 1L).containsEntry(Reason.INVALID_VALUE, 1L);
+        assertThat(deadLetters.readValuesToList()).hasSize(2);
     }
 }

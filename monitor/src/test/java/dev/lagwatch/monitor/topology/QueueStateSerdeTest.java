@@ -98,12 +98,38 @@ class QueueStateSerdeTest {
     }
 
     @Test
+    void roundTripKeepsTimeOfLatestEvent() {
+        QueueState state = new QueueState();
+        state.apply(LifecycleEvent.enqueued("q", null, 5_000), NOW);
+
+        assertThat(QueueStateSerde.read(QueueStateSerde.write(state)).lastEventMillis()).isEqualTo(NOW);
+    }
+
+    @Test
+    void versionThreeRecordReadsWithUnknownTimeOfLatestEvent() {
+        QueueState state = new QueueState();
+        state.apply(LifecycleEvent.enqueued("q", null, 5_000), NOW);
+        state.lastEventMillis = QueueState.UNKNOWN;
+        byte[] current = QueueStateSerde.write(state);
+        // Version 3 is version 4 without the time of the latest event, one byte here.
+        byte[] versionThree = java.util.Arrays.copyOf(current, current.length - 1);
+        versionThree[0] = 3;
+
+        QueueState read = QueueStateSerde.read(versionThree);
+
+        assertThat(read.enqueued()).isEqualTo(1);
+        assertThat(read.lastEventMillis()).isEqualTo(QueueState.UNKNOWN);
+    }
+
+    @Test
     void versionTwoRecordReadsWithoutSurplus() {
         QueueState state = new QueueState();
         state.apply(LifecycleEvent.enqueued("q", null, 5_000), NOW);
+        state.lastEventMillis = QueueState.UNKNOWN;
         byte[] current = QueueStateSerde.write(state);
-        // Version 2 is version 3 without the three surplus fields at the end, each one byte here.
-        byte[] versionTwo = java.util.Arrays.copyOf(current, current.length - 3);
+        // Version 2 is version 4 without the three surplus fields and the time of the latest event at
+        // the end, each one byte here.
+        byte[] versionTwo = java.util.Arrays.copyOf(current, current.length - 4);
         versionTwo[0] = 2;
 
         QueueState read = QueueStateSerde.read(versionTwo);
