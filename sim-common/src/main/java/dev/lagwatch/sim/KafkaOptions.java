@@ -23,7 +23,8 @@ public final class KafkaOptions {
     Path commandConfig;
 
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-            description = "A Kafka client setting; repeatable, and applied after --command-config.")
+            description = "A Kafka client setting; repeatable, and applied after --command-config and the"
+                    + " LAGWATCH_KAFKA_* environment variables.")
     Map<String, String> kafkaProperties = new HashMap<>();
 
     public String bootstrapServers() {
@@ -34,13 +35,16 @@ public final class KafkaOptions {
         return eventsTopic;
     }
 
-    /** The client properties from --command-config, then --kafka-property. */
+    /**
+     * The client properties from --command-config, overridden by the {@code LAGWATCH_KAFKA_*}
+     * environment variables, overridden by --kafka-property.
+     */
     public Map<String, String> kafkaProperties() {
-        Map<String, String> merged = new HashMap<>();
-        if (commandConfig != null) {
-            merged.putAll(ClientProperties.fromFile(commandConfig));
+        Map<String, String> merged = ClientProperties.merge(commandConfig, System.getenv(), kafkaProperties);
+        String error = ClientProperties.lagwatchKeysError(merged);
+        if (error != null) {
+            throw new IllegalArgumentException(error);
         }
-        merged.putAll(kafkaProperties);
         return merged;
     }
 

@@ -1,5 +1,6 @@
 package dev.lagwatch.sim;
 
+import dev.lagwatch.client.ClientProperties;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates the simulated queues' topics when they are missing. */
@@ -46,8 +48,12 @@ public final class Topics {
                 }
             }
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not respond within 30 s", e);
+            throw new IllegalStateException(ClientProperties.unreachable(bootstrapServers, 30), e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthenticationException) {
+                throw new IllegalStateException(ClientProperties.authenticationFailed(bootstrapServers, e.getCause()),
+                        e.getCause());
+            }
             throw new IllegalStateException("Failed to create topics " + names + ": " + e.getCause().getMessage(),
                     e.getCause());
         } catch (InterruptedException e) {

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -41,13 +43,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path directory;
     private final Properties props;
     private final String bootstrapServers;
+    private final Map<String, String> listenerAddresses;
     private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(Path directory, Properties props, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafkaBroker(Path directory, Properties props, KafkaRaftServer server, String bootstrapServers,
+            Map<String, String> listenerAddresses) {
         this.directory = directory;
         this.props = props;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.listenerAddresses = listenerAddresses;
+    }
+
+    /**
+     * A listener in addition to the broker's PLAINTEXT one, for clients that authenticate or encrypt.
+     * Its settings go into the broker's properties under {@code listener.name.<name in lower case>.}.
+     *
+     * @param name listener name, such as {@code SECURE}
+     * @param securityProtocol {@code SSL}, {@code SASL_SSL}, {@code SASL_PLAINTEXT} or {@code PLAINTEXT}
+     */
+    public record Listener(String name, String securityProtocol) {
     }
 
     /** Starts a broker with the default settings. */
@@ -61,12 +76,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param overrides broker properties that replace the defaults, for example {@code num.partitions}
      */
     public static EmbeddedKafkaBroker start(Map<String, String> overrides) {
+        return start(overrides, List.of());
+    }
+
+    /**
+     * Starts a broker with listeners besides its PLAINTEXT one, which stays for the broker's own
+     * use and for setting up users. {@link #bootstrapServers(String)} gives each listener's address.
+     *
+     * @param overrides broker properties that replace the defaults, including the extra listeners' settings
+     */
+    public static EmbeddedKafkaBroker start(Map<String, String> overrides, List<Listener> extraListeners) {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             Path directory = null;
             try {
                 directory = Files.createTempDirectory("lagwatch-kafka-");
-                return startIn(directory, overrides);
+                return startIn(directory, overrides, extraListeners);
             } catch (IOException | RuntimeException e) {
                 last = e instanceof RuntimeException re ? re : new IllegalStateException(e);
                 log.warn("Embedded Kafka broker failed to start (attempt {} of {}): {}", attempt, START_ATTEMPTS,
@@ -78,10 +103,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 + " attempts", last);
     }
 
-    private static EmbeddedKafkaBroker startIn(Path directory, Map<String, String> overrides) throws IOException {
+    private static EmbeddedKafkaBroker startIn(Path directory, Map<String, String> overrides,
+            List<Listener> extraListeners) throws IOException {
         int brokerPort = freePort();
         int controllerPort = freePort();
         Properties props = brokerProperties(directory, brokerPort, controllerPort);
+        Map<String, String> listenerAddresses = new LinkedHashMap<>();
+        for (Listener listener : extraListeners) {
+            String address = "127.0.0.1:" + freePort();
+            listenerAddresses.put(listener.name(), address);
+            String endpoint = listener.name() + "://" + address;
+            props.put("listeners", props.getProperty("listeners") + "," + endpoint);
+            props.put("advertised.listeners", props.getProperty("advertised.listeners") + "," + endpoint);
+            props.put("listener.security.protocol.map", props.getProperty("listener.security.protocol.map") + ","
+                    + listener.name() + ":" + listener.securityProtocol());
+        }
         props.putAll(overrides);
         Path propertiesFile = directory.resolve("server.properties");
         try (Writer writer = Files.newBufferedWriter(propertiesFile)) {
@@ -99,8 +135,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.awaitShutdown();
             throw e;
         }
-        log.info("Embedded Kafka broker ready at {} (data in {})", bootstrapServers, directory);
-        return new EmbeddedKafkaBroker(directory, props, server, bootstrapServers);
+        log.info("Embedded Kafka broker ready at {} (data in {}){}", bootstrapServers, directory,
+                listenerAddresses.isEmpty() ? "" : ", other listeners " + listenerAddresses);
+        return new EmbeddedKafkaBroker(directory, props, server, bootstrapServers, Map.copyOf(listenerAddresses));
     }
 
     static Properties brokerProperties(Path directory, int brokerPort, int controllerPort) {
@@ -169,6 +206,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Bootstrap servers of this broker, {@code 127.0.0.1:port}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** Address of the extra listener {@code name}, {@code 127.0.0.1:port}. */
+    public String bootstrapServers(String listenerName) {
+        String address = listenerAddresses.get(listenerName);
+        if (address == null) {
+            throw new IllegalArgumentException("The embedded broker has no listener " + listenerName + "; it has "
+                    + listenerAddresses.keySet());
+        }
+        return address;
     }
 
     /** Stops the broker and keeps its data, for {@link #restart()}: a broker outage, for tests. */
