@@ -63,7 +63,7 @@ public final class ClientProperties {
 
     /**
      * Returns an error message listing the keys of {@code properties} that start with
-     * {@code lagwatch.}, which no Kafka client knows, or {@code null} when there are none.
+     * {@code lagwatch.}, which no Kafka client recognizes, or {@code null} when there are none.
      * lagwatch's own settings are command-line options, so such a key is a mistake.
      */
     public static String lagwatchKeysError(Map<String, String> properties) {
@@ -94,7 +94,7 @@ public final class ClientProperties {
     }
 
     /**
-     * Returns the message for brokers that did not answer within {@code seconds}: a wrong address,
+     * Returns the message for brokers that did not respond within {@code seconds}: a wrong address,
      * brokers down, or a client without TLS talking to a TLS listener (or the reverse), which the
      * client cannot tell apart.
      */

@@ -98,7 +98,7 @@ class SecureClusterIT {
         return file;
     }
 
-    /** The same settings as {@code LAGWATCH_KAFKA_*} environment variables. */
+    /** Converts Kafka settings to the {@code LAGWATCH_KAFKA_*} environment variables that set them. */
     private static Map<String, String> environment(Map<String, String> settings) {
         Map<String, String> environment = new HashMap<>();
         settings.forEach((key, value) -> environment.put(ClientProperties.ENVIRONMENT_PREFIX
@@ -107,7 +107,7 @@ class SecureClusterIT {
     }
 
     @Test
-    void everyComponentWorksOverSaslSslAndMutualTls() throws Exception {
+    void componentsWorkOverSaslSslAndMtls() throws Exception {
         String secure = broker.bootstrapServers("SECURE");
         Path settingsFile = propertiesFile("secure.properties", scramSettings(PASSWORD));
         Path producerLedger = directory.resolve("producer.json");
@@ -170,7 +170,7 @@ class SecureClusterIT {
     }
 
     @Test
-    void wrongPasswordStopsEachProcessWithOneClearMessage() throws Exception {
+    void wrongPasswordStopsEachProcess() throws Exception {
         String secure = broker.bootstrapServers("SECURE");
         Path wrong = propertiesFile("wrong.properties", scramSettings(WRONG_PASSWORD));
         List<JavaProcess> processes = List.of(
@@ -223,7 +223,7 @@ class SecureClusterIT {
      * the monitor names the first at once, and the second after its 30 s bound.
      */
     @Test
-    void mismatchedMechanismOrTlsIsNamedAtStartup() throws Exception {
+    void mechanismOrTlsMismatchNamed() throws Exception {
         String secure = broker.bootstrapServers("SECURE");
         Map<String, String> wrongMechanism = new HashMap<>(scramSettings(PASSWORD));
         wrongMechanism.put("sasl.mechanism", "SCRAM-SHA-256");

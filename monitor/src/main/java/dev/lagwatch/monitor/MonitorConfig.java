@@ -110,6 +110,7 @@ public record MonitorConfig(
         private List<String> excludeTopics = List.of();
         private boolean internalTopics;
         private String offsetGranularity = "partition";
+        private String environmentError;
 
         private Builder() {
         }
@@ -274,6 +275,12 @@ public record MonitorConfig(
             return this;
         }
 
+        /** Adds an error found in the environment variables, reported with the others; {@code null} for none. */
+        public Builder environmentError(String value) {
+            environmentError = value;
+            return this;
+        }
+
         public Builder kafkaProperties(Map<String, String> value) {
             kafkaProperties = value;
             return this;
@@ -357,6 +364,9 @@ public record MonitorConfig(
             }
             if (serviceName == null || serviceName.isBlank()) {
                 errors.add("service name (--service-name) must not be empty");
+            }
+            if (environmentError != null) {
+                errors.add(environmentError);
             }
             String misplacedKeys = ClientProperties.lagwatchKeysError(kafkaProperties);
             if (misplacedKeys != null) {

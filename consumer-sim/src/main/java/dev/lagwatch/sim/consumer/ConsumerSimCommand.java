@@ -6,6 +6,7 @@ import dev.lagwatch.client.internal.Durations;
 import dev.lagwatch.sim.FailureMix;
 import dev.lagwatch.sim.KafkaOptions;
 import dev.lagwatch.sim.Ledger;
+import dev.lagwatch.sim.SimulatorCommandLine;
 import dev.lagwatch.sim.SimulatorShutdown;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,7 +24,10 @@ import picocli.CommandLine.Option;
 /** {@code lagwatch-consumer-sim}: consumes real topics and records every processing attempt. */
 @Command(name = "lagwatch-consumer-sim", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Consumes one topic per queue as a consumer group, simulates processing with a time"
-                + " distribution, failures and retries, and records started, completed, failed and heartbeat events.")
+                + " distribution, failures and retries, and records started, completed, failed and heartbeat events.",
+        footer = "Every option can also be set with an environment variable: LAGWATCH_ and the option's name in"
+                + " upper case with _ for -, such as LAGWATCH_CONCURRENCY=4. The command line wins. Kafka client settings go"
+                + " in LAGWATCH_KAFKA_<SETTING>, such as LAGWATCH_KAFKA_SECURITY_PROTOCOL=SASL_SSL.")
 public final class ConsumerSimCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerSimCommand.class);
@@ -124,6 +128,6 @@ public final class ConsumerSimCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ConsumerSimCommand()).execute(args));
+        System.exit(SimulatorCommandLine.execute(new ConsumerSimCommand(), System.getenv(), args));
     }
 }

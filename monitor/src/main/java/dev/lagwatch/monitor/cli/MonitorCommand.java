@@ -2,6 +2,7 @@ package dev.lagwatch.monitor.cli;
 
 import dev.lagwatch.client.ClientProperties;
 import dev.lagwatch.client.internal.Durations;
+import dev.lagwatch.client.internal.EnvironmentOptions;
 import dev.lagwatch.monitor.Monitor;
 import dev.lagwatch.monitor.MonitorConfig;
 import java.nio.file.Path;
@@ -10,20 +11,31 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code lagwatch-monitor}: runs the monitor against a Kafka cluster until it is stopped. */
 @Command(name = "lagwatch-monitor", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Aggregates lagwatch lifecycle events with Kafka Streams and serves them as Prometheus"
-                + " metrics at http://HOST:PORT/metrics.")
+                + " metrics at http://HOST:PORT/metrics.",
+        footer = "Every option can also be set with an environment variable: LAGWATCH_ and the option's name in"
+                + " upper case with _ for -, such as LAGWATCH_MAX_QUEUES=5000. The command line wins. Kafka client"
+                + " settings go in LAGWATCH_KAFKA_<SETTING>, such as LAGWATCH_KAFKA_SECURITY_PROTOCOL=SASL_SSL.")
 public final class MonitorCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(MonitorCommand.class);
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]",
             description = "Kafka bootstrap servers.")
@@ -176,7 +188,7 @@ public final class MonitorCommand implements Callable<Integer> {
                     + " LAGWATCH_KAFKA_* environment variables.")
     Map<String, String> kafkaProperties = new HashMap<>();
 
-    /** Where {@code LAGWATCH_KAFKA_*} variables are read; the process environment. */
+    /** Environment the {@code LAGWATCH_KAFKA_*} variables are read from: the process's own. */
     Map<String, String> environment = System.getenv();
 
     @Override
@@ -203,6 +215,12 @@ public final class MonitorCommand implements Callable<Integer> {
 
     MonitorConfig toConfig() {
         Map<String, String> properties = ClientProperties.merge(commandConfig, environment, kafkaProperties);
+        Set<String> knownVariables = new TreeSet<>();
+        for (OptionSpec option : spec.options()) {
+            if (!option.usageHelp() && !option.versionHelp() && !option.typeInfo().isMap()) {
+                knownVariables.add(EnvironmentOptions.variableOf(option.longestName()));
+            }
+        }
         return MonitorConfig.builder()
                 .bootstrapServers(bootstrapServers)
                 .eventsTopic(eventsTopic)
@@ -226,6 +244,7 @@ public final class MonitorCommand implements Callable<Integer> {
                 .metricsPort(metricsPort)
                 .serviceName(serviceName)
                 .kafkaProperties(properties)
+                .environmentError(EnvironmentOptions.unknownVariablesError(environment, knownVariables))
                 .offsetLag(offsetLag)
                 .offsetPollInterval(offsetPollInterval)
                 .offsetReadTimeout(offsetReadTimeout)
@@ -251,7 +270,18 @@ public final class MonitorCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Returns the command line of {@code command}, whose options default to the values of their
+     * {@code LAGWATCH_*} variables in {@code command}'s environment.
+     */
+    static CommandLine commandLine(MonitorCommand command) {
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.setDefaultValueProvider(argument -> argument instanceof OptionSpec option && !option.typeInfo().isMap()
+                ? command.environment.get(EnvironmentOptions.variableOf(option.longestName())) : null);
+        return commandLine;
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new MonitorCommand()).execute(args));
+        System.exit(commandLine(new MonitorCommand()).execute(args));
     }
 }

@@ -88,7 +88,7 @@ public final class ConsumerRegistry {
         return size;
     }
 
-    /** Whether any consumer of {@code group} is tracked. */
+    /** Returns whether any consumer of {@code group} is tracked. */
     public boolean hasGroup(String group) {
         return byGroup.containsKey(group);
     }

@@ -23,7 +23,7 @@ public record CardinalityLimits(int maxQueues, int maxGroupsPerQueue, int maxCon
     /**
      * Queues one partition of the events topic admits: an equal share of {@link #maxQueues}, rounded
      * up. Queue names hash evenly over the partitions, so the monitor as a whole starts folding
-     * queues into the overflow series when it holds about {@code maxQueues}, and never holds more
+     * queues into the overflow series when it keeps about {@code maxQueues}, and never keeps more
      * than {@code partitions} times this share.
      */
     public int queuesPerPartition(int partitions) {

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 final class QueueAggregator implements Processor<String, LifecycleEvent, String, LifecycleEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(QueueAggregator.class);
-    private static final Duration LONGEST_EXPIRY_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    private static final Duration MAX_EXPIRY_SWEEP_INTERVAL = Duration.ofMinutes(1);
     private static final int QUEUES_NAMED_IN_LOG = 5;
 
     private final String storeName;
@@ -90,8 +90,8 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, String,
         publishChanged(context.currentSystemTimeMs());
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, this::publishChanged);
         Duration sweepInterval = limits.queueExpiry().dividedBy(10);
-        context.schedule(sweepInterval.compareTo(LONGEST_EXPIRY_SWEEP_INTERVAL) < 0 ? sweepInterval
-                : LONGEST_EXPIRY_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::dropExpired);
+        context.schedule(sweepInterval.compareTo(MAX_EXPIRY_SWEEP_INTERVAL) < 0 ? sweepInterval
+                : MAX_EXPIRY_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::dropExpired);
     }
 
     @Override

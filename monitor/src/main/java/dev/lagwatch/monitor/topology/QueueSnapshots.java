@@ -52,7 +52,7 @@ public final class QueueSnapshots {
     }
 
     /**
-     * Withdraws a queue whose state {@code task} dropped, and forgets its highest values: should the
+     * Withdraws a queue whose state {@code task} dropped, and discards its highest values: should the
      * queue come back, its counts start again from zero.
      */
     void forget(TaskId task, String queue) {

@@ -1,12 +1,16 @@
 package dev.lagwatch.monitor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lagwatch.monitor.MonitorConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -88,5 +92,48 @@ class MonitorCommandTest {
 
         assertThat(exitCode).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(errors.toString(StandardCharsets.UTF_8)).contains("Cannot read Kafka client properties from");
+    }
+
+    @Test
+    void environmentSetsOptionsAndKafkaSettings(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("client.properties");
+        Files.writeString(file, "security.protocol=SSL\nsasl.mechanism=PLAIN\nssl.truststore.type=JKS\n");
+        MonitorCommand command = new MonitorCommand();
+        command.environment = Map.of(
+                "LAGWATCH_BOOTSTRAP_SERVERS", "kafka:9093",
+                "LAGWATCH_MAX_QUEUES", "5000",
+                "LAGWATCH_QUEUE_EXPIRY", "2h",
+                "LAGWATCH_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "LAGWATCH_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "PATH", "/usr/bin");
+        MonitorCommand.commandLine(command).parseArgs("--command-config", file.toString(), "--max-queues", "7000",
+                "--kafka-property", "sasl.mechanism=SCRAM-SHA-256");
+
+        MonitorConfig config = command.toConfig();
+
+        assertThat(config.bootstrapServers()).isEqualTo("kafka:9093");
+        assertThat(config.cardinalityLimits().maxQueues()).as("the command line wins").isEqualTo(7000);
+        assertThat(config.cardinalityLimits().queueExpiry()).isEqualTo(Duration.ofHours(2));
+        assertThat(config.kafkaProperties())
+                .containsEntry("ssl.truststore.type", "JKS")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-256");
+    }
+
+    @Test
+    void unknownLagwatchNamesListedWithOtherErrors() {
+        MonitorCommand command = new MonitorCommand();
+        command.environment = Map.of("LAGWATCH_MAX_QUEUE", "5000", "LAGWATCH_KAFKA_CLIENT_ID", "monitor-1");
+        MonitorCommand.commandLine(command).parseArgs("--bootstrap-servers", "kafka:9092", "--metrics-port", "0",
+                "--kafka-property", "lagwatch.max.queues=5000");
+
+        assertThatThrownBy(command::toConfig)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("metrics port (--metrics-port) must be between 1 and 65535, got 0")
+                .hasMessageContaining("unknown environment variable(s) LAGWATCH_MAX_QUEUE. Valid ones are")
+                .hasMessageContaining("LAGWATCH_MAX_GROUPS_PER_QUEUE, LAGWATCH_MAX_QUEUES, LAGWATCH_METRICS_HOST")
+                .hasMessageNotContaining("LAGWATCH_KAFKA_PROPERTY")
+                .hasMessageContaining("unknown Kafka client setting(s) lagwatch.max.queues")
+                .hasMessageNotContaining("LAGWATCH_KAFKA_CLIENT_ID,");
     }
 }

@@ -376,7 +376,7 @@ class LifecycleTopologyTest {
     }
 
     @Test
-    void queuesBeyondTheLimitCountUnderTheOverflowQueue() {
+    void extraQueuesCountAsOverflow() {
         startDriver(new CardinalityLimits(3, 100, 1_000, Duration.ofDays(1)));
         for (int i = 0; i < 10; i++) {
             send(LifecycleEvent.enqueued("q" + i, "m-1", T0));
@@ -400,7 +400,7 @@ class LifecycleTopologyTest {
     }
 
     @Test
-    void groupsBeyondTheLimitFoldIntoTheOverflowGroup() {
+    void extraGroupsCountAsOverflow() {
         startDriver(new CardinalityLimits(10, 2, 1_000, Duration.ofDays(1)));
         for (int i = 1; i <= 4; i++) {
             send(LifecycleEvent.enqueued("orders", "m-" + i, T0));
@@ -417,7 +417,7 @@ class LifecycleTopologyTest {
     }
 
     @Test
-    void consumersBeyondTheLimitCountButAreNotTracked() {
+    void extraConsumersNotTracked() {
         startDriver(new CardinalityLimits(10, 100, 2, Duration.ofDays(1)));
         for (int i = 1; i <= 3; i++) {
             send(LifecycleEvent.heartbeat("orders", "billing", "c-" + i, T0, 1));

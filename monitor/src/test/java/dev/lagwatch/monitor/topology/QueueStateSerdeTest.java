@@ -106,7 +106,7 @@ class QueueStateSerdeTest {
     }
 
     @Test
-    void versionThreeRecordReadsWithUnknownTimeOfLatestEvent() {
+    void versionThreeRecordReads() {
         QueueState state = new QueueState();
         state.apply(LifecycleEvent.enqueued("q", null, 5_000), NOW);
         state.lastEventMillis = QueueState.UNKNOWN;

@@ -4,6 +4,7 @@ import dev.lagwatch.client.LifecycleRecorder;
 import dev.lagwatch.client.internal.Durations;
 import dev.lagwatch.sim.KafkaOptions;
 import dev.lagwatch.sim.Ledger;
+import dev.lagwatch.sim.SimulatorCommandLine;
 import dev.lagwatch.sim.SimulatorShutdown;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,7 +22,10 @@ import picocli.CommandLine.Option;
 /** {@code lagwatch-producer-sim}: produces messages to real topics and records their enqueued events. */
 @Command(name = "lagwatch-producer-sim", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Sends messages to one topic per queue at a steady or bursty rate and records an enqueued"
-                + " lifecycle event for each message the broker acknowledges.")
+                + " lifecycle event for each message the broker acknowledges.",
+        footer = "Every option can also be set with an environment variable: LAGWATCH_ and the option's name in"
+                + " upper case with _ for -, such as LAGWATCH_RATE=50. The command line wins. Kafka client settings go"
+                + " in LAGWATCH_KAFKA_<SETTING>, such as LAGWATCH_KAFKA_SECURITY_PROTOCOL=SASL_SSL.")
 public final class ProducerSimCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ProducerSimCommand.class);
@@ -119,6 +123,6 @@ public final class ProducerSimCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ProducerSimCommand()).execute(args));
+        System.exit(SimulatorCommandLine.execute(new ProducerSimCommand(), System.getenv(), args));
     }
 }

@@ -1,0 +1,53 @@
+package dev.lagwatch.client.internal;
+
+import dev.lagwatch.client.ClientProperties;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Command-line options of the lagwatch commands set from environment variables, as containers
+ * configure programs: {@code LAGWATCH_MAX_QUEUES=5000} sets {@code --max-queues 5000}. A value on
+ * the command line wins over the environment.
+ */
+public final class EnvironmentOptions {
+
+    /** Prefix of every variable lagwatch reads. */
+    public static final String PREFIX = "LAGWATCH_";
+
+    private EnvironmentOptions() {
+    }
+
+    /** Returns the variable that sets the option {@code longOption}: {@code --max-queues} gives {@code LAGWATCH_MAX_QUEUES}. */
+    public static String variableOf(String longOption) {
+        String name = longOption.startsWith("--") ? longOption.substring(2) : longOption;
+        return PREFIX + name.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /**
+     * Returns an error message naming the variables of {@code environment} that start with
+     * {@value #PREFIX} but set nothing, with the list of those that do, or {@code null} when there
+     * are none. A misspelt variable would otherwise be ignored without a word.
+     *
+     * @param known the variables that set an option; those starting with
+     *     {@link ClientProperties#ENVIRONMENT_PREFIX} are always valid
+     */
+    public static String unknownVariablesError(Map<String, String> environment, Collection<String> known) {
+        List<String> unknown = new ArrayList<>();
+        for (String name : new TreeSet<>(environment.keySet())) {
+            if (name.startsWith(PREFIX) && !name.startsWith(ClientProperties.ENVIRONMENT_PREFIX)
+                    && !known.contains(name)) {
+                unknown.add(name);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return null;
+        }
+        return "unknown environment variable(s) " + String.join(", ", unknown) + ". Valid ones are "
+                + String.join(", ", new TreeSet<>(known)) + ", and " + ClientProperties.ENVIRONMENT_PREFIX
+                + "<SETTING> for Kafka client settings";
+    }
+}

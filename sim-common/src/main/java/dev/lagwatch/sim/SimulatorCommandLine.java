@@ -1,0 +1,40 @@
+package dev.lagwatch.sim;
+
+import dev.lagwatch.client.internal.EnvironmentOptions;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Runs a simulator's command line with its options defaulting to their {@code LAGWATCH_*}
+ * environment variables, {@code LAGWATCH_RATE=50} for {@code --rate 50}.
+ */
+public final class SimulatorCommandLine {
+
+    private SimulatorCommandLine() {
+    }
+
+    /**
+     * Executes {@code command} with {@code args} and returns its exit code. An environment variable
+     * that starts with {@code LAGWATCH_} but sets nothing is a usage error, reported before anything runs.
+     */
+    public static int execute(Object command, Map<String, String> environment, String... args) {
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.setDefaultValueProvider(argument -> argument instanceof OptionSpec option
+                && !option.typeInfo().isMap() ? environment.get(EnvironmentOptions.variableOf(option.longestName())) : null);
+        Set<String> known = new TreeSet<>();
+        for (OptionSpec option : commandLine.getCommandSpec().options()) {
+            if (!option.usageHelp() && !option.versionHelp() && !option.typeInfo().isMap()) {
+                known.add(EnvironmentOptions.variableOf(option.longestName()));
+            }
+        }
+        String error = EnvironmentOptions.unknownVariablesError(environment, known);
+        if (error != null) {
+            commandLine.getErr().println("Invalid option: " + error);
+            return CommandLine.ExitCode.USAGE;
+        }
+        return commandLine.execute(args);
+    }
+}
