@@ -67,20 +67,26 @@ public final class ClientProperties {
      * lagwatch's own settings are command-line options, so such a key is a mistake.
      */
     public static String lagwatchKeysError(Map<String, String> properties) {
-        List<String> misplaced = new ArrayList<>();
-        for (String key : properties.keySet()) {
-            if (key.startsWith(LAGWATCH_PREFIX)) {
-                misplaced.add(key);
-            }
-        }
+        List<String> misplaced = lagwatchKeys(properties);
         if (misplaced.isEmpty()) {
             return null;
         }
-        Collections.sort(misplaced);
         return "unknown Kafka client setting(s) " + String.join(", ", misplaced) + ": settings starting with"
                 + " 'lagwatch.' are not Kafka's, and lagwatch's own settings are command-line options (see --help)."
                 + " Remove them from --command-config, --kafka-property and the " + ENVIRONMENT_PREFIX
                 + "* environment variables";
+    }
+
+    /** Returns the keys of {@code properties} that start with {@code lagwatch.}, sorted. */
+    public static List<String> lagwatchKeys(Map<String, ?> properties) {
+        List<String> keys = new ArrayList<>();
+        for (String key : properties.keySet()) {
+            if (key.startsWith(LAGWATCH_PREFIX)) {
+                keys.add(key);
+            }
+        }
+        Collections.sort(keys);
+        return keys;
     }
 
     /**

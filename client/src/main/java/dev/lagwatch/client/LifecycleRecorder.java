@@ -190,6 +190,12 @@ public interface LifecycleRecorder extends AutoCloseable {
                     errors.add("producer property " + fixed + " cannot be set: the recorder writes byte arrays");
                 }
             }
+            List<String> lagwatchKeys = ClientProperties.lagwatchKeys(producerProperties);
+            if (!lagwatchKeys.isEmpty()) {
+                errors.add("producer properties " + String.join(", ", lagwatchKeys) + " are not Kafka settings;"
+                        + " set the recorder's own options with the builder's methods (topic, bufferCapacity,"
+                        + " closeTimeout, heartbeatInterval)");
+            }
             if (!errors.isEmpty()) {
                 throw new IllegalArgumentException("Invalid lagwatch recorder configuration: " + String.join("; ", errors));
             }

@@ -15,7 +15,8 @@ class LifecycleRecorderBuilderTest {
                 .closeTimeout(Duration.ofSeconds(-1))
                 .heartbeatInterval(Duration.ofMillis(10))
                 .classifier(null)
-                .producerProperty("value.serializer", "org.example.Json");
+                .producerProperty("value.serializer", "org.example.Json")
+                .producerProperty("lagwatch.topic", "orders-events");
 
         assertThatThrownBy(builder::build)
                 .isInstanceOf(IllegalArgumentException.class)
@@ -26,7 +27,8 @@ class LifecycleRecorderBuilderTest {
                 .hasMessageContaining("closeTimeout must be zero or positive, got PT-1S")
                 .hasMessageContaining("heartbeatInterval must be zero (off) or at least 100 ms, got PT0.01S")
                 .hasMessageContaining("classifier must not be null")
-                .hasMessageContaining("producer property value.serializer cannot be set");
+                .hasMessageContaining("producer property value.serializer cannot be set")
+                .hasMessageContaining("producer properties lagwatch.topic are not Kafka settings");
     }
 
     @Test

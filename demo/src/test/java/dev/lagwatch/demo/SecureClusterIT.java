@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lagwatch.client.ClientProperties;
 import dev.lagwatch.client.LifecycleRecorder;
+import dev.lagwatch.monitor.Monitor;
+import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker.Listener;
 import dev.lagwatch.monitor.testing.FreePort;
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SecureClusterIT {
 
     private static final String USER = "lagwatch-user";
+    private static final String PLAIN_USER = "plain-user";
     private static final String PASSWORD = "scram-" + UUID.randomUUID();
     private static final String WRONG_PASSWORD = "wrong-" + UUID.randomUUID();
     private static final String QUEUE = "secure-orders";
@@ -59,9 +62,12 @@ class SecureClusterIT {
     static void startBroker() throws Exception {
         certificates = TestCertificates.create(directory);
         Map<String, String> overrides = new HashMap<>(certificates.brokerSettings());
-        overrides.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        overrides.put("sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
         overrides.put("listener.name.secure.scram-sha-512.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        overrides.put("listener.name.secure.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + PLAIN_USER + "=\""
+                        + PASSWORD + "\";");
         overrides.put("listener.name.mtls.ssl.client.auth", "required");
         broker = EmbeddedKafkaBroker.start(overrides,
                 List.of(new Listener("SECURE", "SASL_SSL"), new Listener("MTLS", "SSL")));
@@ -85,6 +91,15 @@ class SecureClusterIT {
         settings.put("sasl.mechanism", "SCRAM-SHA-512");
         settings.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
                 + " username=\"" + USER + "\" password=\"" + password + "\";");
+        return settings;
+    }
+
+    private static Map<String, String> plainSettings() {
+        Map<String, String> settings = new HashMap<>(certificates.trustSettings());
+        settings.put("security.protocol", "SASL_SSL");
+        settings.put("sasl.mechanism", "PLAIN");
+        settings.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " username=\"" + PLAIN_USER + "\" password=\"" + PASSWORD + "\";");
         return settings;
     }
 
@@ -130,8 +145,9 @@ class SecureClusterIT {
                     .path("enqueued").asLong();
             assertThat(enqueued).isEqualTo(MESSAGES);
 
-            // The client library itself, over SASL_SSL and over mutual TLS.
+            // The client library itself, over SASL_SSL with SCRAM and with PLAIN, and over mutual TLS.
             recordWith(secure, scramSettings(PASSWORD), "secure-direct", 7);
+            recordWith(secure, plainSettings(), "plain-direct", 3);
             recordWith(broker.bootstrapServers("MTLS"), certificates.mutualTlsSettings(), "mtls-direct", 5);
 
             await("the monitor counts what was sent").atMost(Duration.ofSeconds(120)).ignoreExceptions()
@@ -142,11 +158,34 @@ class SecureClusterIT {
                                 "status", "success")).isEqualTo(enqueued);
                         assertThat(scrape.value("messaging_messages_enqueued_total", "queue", "secure-direct"))
                                 .isEqualTo(7);
+                        assertThat(scrape.value("messaging_messages_enqueued_total", "queue", "plain-direct"))
+                                .isEqualTo(3);
                         assertThat(scrape.value("messaging_messages_enqueued_total", "queue", "mtls-direct"))
                                 .isEqualTo(5);
                         assertThat(scrape.value("kafka_consumergroup_group_lag", "group", "secure-workers",
                                 "topic", QUEUE, "partition", "0")).isZero();
                     });
+
+            // A second monitor, authenticated by its client certificate, counts the same events.
+            int mtlsPort = FreePort.find();
+            try (Monitor mtlsMonitor = Monitor.start(MonitorConfig.builder()
+                    .bootstrapServers(broker.bootstrapServers("MTLS"))
+                    .kafkaProperties(certificates.mutualTlsSettings())
+                    .applicationId("mtls-monitor")
+                    .stateDirectory(directory.resolve("mtls-state"))
+                    .metricsHost("127.0.0.1")
+                    .metricsPort(mtlsPort)
+                    .build())) {
+                assertThat(mtlsMonitor.awaitRunning(Duration.ofSeconds(60))).as("mutual TLS monitor runs").isTrue();
+                await("the mutual TLS monitor counts what was sent").atMost(Duration.ofSeconds(120)).ignoreExceptions()
+                        .untilAsserted(() -> {
+                            Scrape scrape = Scrape.of(mtlsPort);
+                            assertThat(scrape.value("messaging_messages_enqueued_total", "queue", QUEUE))
+                                    .isEqualTo(enqueued);
+                            assertThat(scrape.value("messaging_messages_enqueued_total", "queue", "mtls-direct"))
+                                    .isEqualTo(5);
+                        });
+            }
 
             String metrics = Scrape.of(port).text();
             for (String output : List.of(monitor.output(), producer.output(), consumer.output(), metrics)) {
@@ -234,7 +273,7 @@ class SecureClusterIT {
             assertThat(mechanism.awaitExit(Duration.ofSeconds(60))).isNotZero();
             assertThat(mechanism.output()).contains("Monitor failed to start: Authentication with Kafka at " + secure
                     + " failed: Client SASL mechanism 'SCRAM-SHA-256' not enabled in the server, enabled mechanisms are"
-                    + " [SCRAM-SHA-512]");
+                    + " [SCRAM-SHA-512, PLAIN]");
             assertThat(plaintext.awaitExit(Duration.ofSeconds(90))).isNotZero();
             assertThat(plaintext.output()).contains("Monitor failed to start: Kafka at " + secure
                     + " did not respond within 30 s. Check --bootstrap-servers, and that security.protocol matches"
