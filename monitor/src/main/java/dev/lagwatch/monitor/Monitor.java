@@ -76,6 +76,7 @@ public final class Monitor implements AutoCloseable {
                     config.serviceName(), config.livenessTimeout(), monitor.snapshots, monitor.stats,
                     Clock.systemUTC());
             monitor.startStreams(partitions);
+            monitor.metricsServer.bindStreamsState(() -> monitor.streams == null ? null : monitor.streams.state());
             if (config.offsetPoller() != null) {
                 monitor.startOffsetPoller();
             }

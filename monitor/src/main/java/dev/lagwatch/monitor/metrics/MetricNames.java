@@ -59,6 +59,8 @@ public final class MetricNames {
     public static final String EVENTS_OVERFLOW = "lagwatch.events.overflow";
     /** Exposed as {@code lagwatch_queues_expired_total}. */
     public static final String QUEUES_EXPIRED = "lagwatch.queues.expired";
+    /** Exposed as {@code lagwatch_streams_state}. */
+    public static final String STREAMS_STATE = "lagwatch.streams.state";
     /** Exposed as {@code lagwatch_queues_owned}. */
     public static final String QUEUES_OWNED = "lagwatch.queues.owned";
 
@@ -68,6 +70,7 @@ public final class MetricNames {
     public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error_type");
     public static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
     public static final AttributeKey<String> LIMIT = AttributeKey.stringKey("limit");
+    public static final AttributeKey<String> STATE = AttributeKey.stringKey("state");
 
     public static final String STATUS_SUCCESS = "success";
     public static final String STATUS_FAILURE = "failure";

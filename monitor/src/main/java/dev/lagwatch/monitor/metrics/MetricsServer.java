@@ -12,6 +12,8 @@ import io.opentelemetry.sdk.resources.Resource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,7 @@ public final class MetricsServer implements AutoCloseable {
     private final LifecycleMetrics lifecycleMetrics;
     private final QueueHealthMetrics healthMetrics;
     private final MonitorHealthMetrics monitorMetrics;
+    private final InstrumentGroup streamsMetrics = new InstrumentGroup();
     private final Meter meter;
     private OffsetLagMetrics offsetMetrics;
     private final String host;
@@ -74,6 +77,25 @@ public final class MetricsServer implements AutoCloseable {
         log.info("Serving metrics at http://{}:{}/metrics", host, port);
     }
 
+    /**
+     * Serves {@code lagwatch_streams_state}: 1 for the topology's current Kafka Streams state, 0 for
+     * every other state, so that an alert can test {@code state="RUNNING"} without the series missing.
+     *
+     * @param state the current state, or {@code null} before Kafka Streams exists
+     */
+    public void bindStreamsState(Supplier<KafkaStreams.State> state) {
+        streamsMetrics.add(meter.gaugeBuilder(MetricNames.STREAMS_STATE)
+                .ofLongs()
+                .setDescription("1 for the state Kafka Streams is in, 0 for the others. Lifecycle metrics are current"
+                        + " only while it is RUNNING.")
+                .buildWithCallback(m -> {
+                    KafkaStreams.State current = state.get();
+                    for (KafkaStreams.State each : KafkaStreams.State.values()) {
+                        m.record(each == current ? 1 : 0, Attributes.of(MetricNames.STATE, each.name()));
+                    }
+                }));
+    }
+
     /** Serves the offset lag of every consumer group from {@code poller}'s snapshots. */
     public void bindOffsetPoller(OffsetPoller poller, String clusterName, boolean perPartition) {
         offsetMetrics = new OffsetLagMetrics(meter, poller, clusterName, perPartition);
@@ -92,6 +114,7 @@ public final class MetricsServer implements AutoCloseable {
         lifecycleMetrics.close();
         healthMetrics.close();
         monitorMetrics.close();
+        streamsMetrics.close();
         if (offsetMetrics != null) {
             offsetMetrics.close();
         }

@@ -32,7 +32,6 @@ public final class OffsetLagMetrics implements AutoCloseable {
     static final AttributeKey<String> MEMBER_HOST = AttributeKey.stringKey("member_host");
     static final AttributeKey<String> CONSUMER_ID = AttributeKey.stringKey("consumer_id");
     static final AttributeKey<String> CLIENT_ID = AttributeKey.stringKey("client_id");
-    static final AttributeKey<String> STATE = AttributeKey.stringKey("state");
     static final AttributeKey<String> CONDITION = AttributeKey.stringKey("condition");
     static final AttributeKey<String> RESULT = AttributeKey.stringKey("result");
     static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
@@ -183,7 +182,7 @@ public final class OffsetLagMetrics implements AutoCloseable {
                 .setDescription("1, with the group's state as the coordinator reports it (Stable, Empty,"
                         + " PreparingRebalance, ...) in the state label.")
                 .buildWithCallback(m -> eachGroup(group -> m.record(1,
-                        groupAttributes(group).toBuilder().put(STATE, group.state()).build()))));
+                        groupAttributes(group).toBuilder().put(MetricNames.STATE, group.state()).build()))));
 
     }
 

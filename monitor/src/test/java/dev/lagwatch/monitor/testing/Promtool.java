@@ -4,16 +4,41 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
-/** Prometheus' own checker of the exposition format, for tests. */
+/** Prometheus' own checker of expositions, rules and configuration, for tests. */
 public final class Promtool {
+
+    /** Exit code and combined output of one promtool run. */
+    public record Result(int exitCode, String output) {
+    }
 
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
 
     private Promtool() {
+    }
+
+    /** Runs promtool with {@code arguments}. Skips the calling test where promtool is not installed. */
+    public static Result run(String... arguments) throws IOException, InterruptedException {
+        assumeInstalled();
+        List<String> command = new ArrayList<>();
+        command.add(PROMTOOL.toString());
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("promtool " + String.join(" ", arguments) + " timed out after 120 s");
+        }
+        return new Result(process.exitValue(), output);
+    }
+
+    private static void assumeInstalled() {
+        Assumptions.assumeTrue(Files.isExecutable(PROMTOOL),
+                "promtool is not installed (apt-get install prometheus); .ci/run installs it");
     }
 
     /**
@@ -21,8 +46,7 @@ public final class Promtool {
      * line. Skips the calling test where promtool is not installed.
      */
     public static List<String> checkMetrics(String exposition) throws IOException, InterruptedException {
-        Assumptions.assumeTrue(Files.isExecutable(PROMTOOL),
-                "promtool is not installed (apt-get install prometheus); .ci/run installs it");
+        assumeInstalled();
         Process process = new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
                 .redirectErrorStream(true)
                 .start();
