@@ -16,14 +16,20 @@ public final class SimulatorCommandLine {
     private SimulatorCommandLine() {
     }
 
+    /** Returns the command line of {@code command}, its options defaulting to their variables in {@code environment}. */
+    public static CommandLine create(Object command, Map<String, String> environment) {
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.setDefaultValueProvider(argument -> argument instanceof OptionSpec option
+                && !option.typeInfo().isMap() ? environment.get(EnvironmentOptions.variableOf(option.longestName())) : null);
+        return commandLine;
+    }
+
     /**
      * Executes {@code command} with {@code args} and returns its exit code. An environment variable
      * that starts with {@code LAGWATCH_} but sets nothing is a usage error, reported before anything runs.
      */
     public static int execute(Object command, Map<String, String> environment, String... args) {
-        CommandLine commandLine = new CommandLine(command);
-        commandLine.setDefaultValueProvider(argument -> argument instanceof OptionSpec option
-                && !option.typeInfo().isMap() ? environment.get(EnvironmentOptions.variableOf(option.longestName())) : null);
+        CommandLine commandLine = create(command, environment);
         Set<String> known = new TreeSet<>();
         for (OptionSpec option : commandLine.getCommandSpec().options()) {
             if (!option.usageHelp() && !option.versionHelp() && !option.typeInfo().isMap()) {

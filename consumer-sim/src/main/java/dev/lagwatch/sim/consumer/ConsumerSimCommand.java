@@ -122,7 +122,12 @@ public final class ConsumerSimCommand implements Callable<Integer> {
         return 0;
     }
 
-    ConsumerBehaviour behaviour() {
+    /**
+     * Returns the consumers' behaviour from the parsed options.
+     *
+     * @throws IllegalArgumentException naming the value that is invalid
+     */
+    public ConsumerBehaviour behaviour() {
         return new ConsumerBehaviour(DurationDistribution.parse(processingTime), FailureMix.parse(failures),
                 maxAttempts, Durations.parse(retryBackoff), concurrency);
     }

@@ -188,8 +188,18 @@ public final class MonitorCommand implements Callable<Integer> {
                     + " LAGWATCH_KAFKA_* environment variables.")
     Map<String, String> kafkaProperties = new HashMap<>();
 
-    /** Environment the {@code LAGWATCH_KAFKA_*} variables are read from: the process's own. */
-    Map<String, String> environment = System.getenv();
+    /** Environment the {@code LAGWATCH_*} variables are read from. */
+    final Map<String, String> environment;
+
+    /** A command that reads the process's environment. */
+    public MonitorCommand() {
+        this(System.getenv());
+    }
+
+    /** A command that reads its {@code LAGWATCH_*} variables from {@code environment}. */
+    public MonitorCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -213,7 +223,12 @@ public final class MonitorCommand implements Callable<Integer> {
         return clean ? 0 : 1;
     }
 
-    MonitorConfig toConfig() {
+    /**
+     * Returns the validated configuration from the parsed options and the environment.
+     *
+     * @throws IllegalArgumentException listing every invalid option and environment variable
+     */
+    public MonitorConfig toConfig() {
         Map<String, String> properties = ClientProperties.merge(commandConfig, environment, kafkaProperties);
         Set<String> knownVariables = new TreeSet<>();
         for (OptionSpec option : spec.options()) {
@@ -274,7 +289,7 @@ public final class MonitorCommand implements Callable<Integer> {
      * Returns the command line of {@code command}, whose options default to the values of their
      * {@code LAGWATCH_*} variables in {@code command}'s environment.
      */
-    static CommandLine commandLine(MonitorCommand command) {
+    public static CommandLine commandLine(MonitorCommand command) {
         CommandLine commandLine = new CommandLine(command);
         commandLine.setDefaultValueProvider(argument -> argument instanceof OptionSpec option && !option.typeInfo().isMap()
                 ? command.environment.get(EnvironmentOptions.variableOf(option.longestName())) : null);

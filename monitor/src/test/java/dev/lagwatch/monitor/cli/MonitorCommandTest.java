@@ -98,14 +98,13 @@ class MonitorCommandTest {
     void environmentSetsOptionsAndKafkaSettings(@TempDir Path directory) throws Exception {
         Path file = directory.resolve("client.properties");
         Files.writeString(file, "security.protocol=SSL\nsasl.mechanism=PLAIN\nssl.truststore.type=JKS\n");
-        MonitorCommand command = new MonitorCommand();
-        command.environment = Map.of(
+        MonitorCommand command = new MonitorCommand(Map.of(
                 "LAGWATCH_BOOTSTRAP_SERVERS", "kafka:9093",
                 "LAGWATCH_MAX_QUEUES", "5000",
                 "LAGWATCH_QUEUE_EXPIRY", "2h",
                 "LAGWATCH_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
                 "LAGWATCH_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
-                "PATH", "/usr/bin");
+                "PATH", "/usr/bin"));
         MonitorCommand.commandLine(command).parseArgs("--command-config", file.toString(), "--max-queues", "7000",
                 "--kafka-property", "sasl.mechanism=SCRAM-SHA-256");
 
@@ -122,8 +121,8 @@ class MonitorCommandTest {
 
     @Test
     void unknownLagwatchNamesListedWithOtherErrors() {
-        MonitorCommand command = new MonitorCommand();
-        command.environment = Map.of("LAGWATCH_MAX_QUEUE", "5000", "LAGWATCH_KAFKA_CLIENT_ID", "monitor-1");
+        MonitorCommand command = new MonitorCommand(Map.of("LAGWATCH_MAX_QUEUE", "5000",
+                "LAGWATCH_KAFKA_CLIENT_ID", "monitor-1"));
         MonitorCommand.commandLine(command).parseArgs("--bootstrap-servers", "kafka:9092", "--metrics-port", "0",
                 "--kafka-property", "lagwatch.max.queues=5000");
 

@@ -103,7 +103,12 @@ public final class ProducerSimCommand implements Callable<Integer> {
         return 0;
     }
 
-    List<QueueLoad> loads() {
+    /**
+     * Returns the load of each queue from the parsed options.
+     *
+     * @throws IllegalArgumentException naming the option whose value is invalid
+     */
+    public List<QueueLoad> loads() {
         if (!(rate > 0)) {
             throw new IllegalArgumentException("--rate must be greater than 0, got " + rate);
         }
