@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lagwatch.monitor.testing.Promtool;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,11 +35,14 @@ class DashboardTest {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{?(\\w+)");
     private static final Pattern RANGE_FUNCTION = Pattern.compile("\\b(rate|irate|increase)\\(");
 
-    private static JsonNode dashboard;
+    private static final JsonNode dashboard = read();
 
-    @BeforeAll
-    static void read() throws IOException {
-        dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
+    private static JsonNode read() {
+        try {
+            return new ObjectMapper().readTree(DASHBOARD.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + DASHBOARD, e);
+        }
     }
 
     /** Every panel that is not a row. */
