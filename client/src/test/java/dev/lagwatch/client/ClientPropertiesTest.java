@@ -43,11 +43,12 @@ class ClientPropertiesTest {
     void optionVariablesFollowOptionNames() {
         assertThat(EnvironmentOptions.variableOf("--max-groups-per-queue")).isEqualTo("LAGWATCH_MAX_GROUPS_PER_QUEUE");
         assertThat(EnvironmentOptions.unknownVariablesError(
-                Map.of("LAGWATCH_RATE", "5", "LAGWATCH_KAFKA_ACKS", "all", "HOME", "/root"), List.of("LAGWATCH_RATE")))
+                Map.of("LAGWATCH_RATE", "5", "LAGWATCH_KAFKA_ACKS", "all", "LAGWATCH_LOG_LEVEL", "DEBUG", "HOME", "/root"),
+                List.of("LAGWATCH_RATE")))
                 .isNull();
         assertThat(EnvironmentOptions.unknownVariablesError(Map.of("LAGWATCH_RATES", "5"),
                 List.of("LAGWATCH_RATE", "LAGWATCH_COUNT")))
                 .isEqualTo("unknown environment variable(s) LAGWATCH_RATES. Valid ones are LAGWATCH_COUNT,"
-                        + " LAGWATCH_RATE, and LAGWATCH_KAFKA_<SETTING> for Kafka client settings");
+                        + " LAGWATCH_RATE, LAGWATCH_LOG_LEVEL, and LAGWATCH_KAFKA_<SETTING> for Kafka client settings");
     }
 }

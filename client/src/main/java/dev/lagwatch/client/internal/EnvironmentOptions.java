@@ -18,6 +18,9 @@ public final class EnvironmentOptions {
     /** Prefix of every variable lagwatch reads. */
     public static final String PREFIX = "LAGWATCH_";
 
+    /** Level of lagwatch's log output, read by the logging configuration of every program. */
+    public static final String LOG_LEVEL = "LAGWATCH_LOG_LEVEL";
+
     private EnvironmentOptions() {
     }
 
@@ -32,14 +35,14 @@ public final class EnvironmentOptions {
      * {@value #PREFIX} but set nothing, with the list of those that do, or {@code null} when there
      * are none. A misspelt variable would otherwise be ignored without a word.
      *
-     * @param known the variables that set an option; those starting with
+     * @param known the variables that set an option; {@value #LOG_LEVEL} and those starting with
      *     {@link ClientProperties#ENVIRONMENT_PREFIX} are always valid
      */
     public static String unknownVariablesError(Map<String, String> environment, Collection<String> known) {
         List<String> unknown = new ArrayList<>();
         for (String name : new TreeSet<>(environment.keySet())) {
             if (name.startsWith(PREFIX) && !name.startsWith(ClientProperties.ENVIRONMENT_PREFIX)
-                    && !known.contains(name)) {
+                    && !name.equals(LOG_LEVEL) && !known.contains(name)) {
                 unknown.add(name);
             }
         }
@@ -47,7 +50,7 @@ public final class EnvironmentOptions {
             return null;
         }
         return "unknown environment variable(s) " + String.join(", ", unknown) + ". Valid ones are "
-                + String.join(", ", new TreeSet<>(known)) + ", and " + ClientProperties.ENVIRONMENT_PREFIX
-                + "<SETTING> for Kafka client settings";
+                + String.join(", ", new TreeSet<>(known)) + ", " + LOG_LEVEL + ", and "
+                + ClientProperties.ENVIRONMENT_PREFIX + "<SETTING> for Kafka client settings";
     }
 }

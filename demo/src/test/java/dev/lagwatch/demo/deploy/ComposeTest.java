@@ -128,11 +128,13 @@ class ComposeTest {
         SimulatorCommandLine.create(producer, environment("producer-sim")).parseArgs();
         assertThat(producer.loads()).hasSize(2);
 
-        ConsumerSimCommand consumer = new ConsumerSimCommand();
-        SimulatorCommandLine.create(consumer, environment("consumer-sim")).parseArgs();
-        assertThat(consumer.behaviour().concurrency()).isEqualTo(2);
+        for (String name : new String[] {"consumer-orders", "consumer-emails"}) {
+            ConsumerSimCommand consumer = new ConsumerSimCommand();
+            SimulatorCommandLine.create(consumer, environment(name)).parseArgs();
+            assertThat(consumer.behaviour().concurrency()).as("concurrency of %s", name).isPositive();
+        }
 
-        for (String name : new String[] {"monitor", "producer-sim", "consumer-sim"}) {
+        for (String name : new String[] {"monitor", "producer-sim", "consumer-orders", "consumer-emails"}) {
             JsonNode service = service(name);
             String jar = service.path("command").get(0).asText();
             assertThat(Files.readAllLines(COMPOSE_DIRECTORY.resolve("Dockerfile"), StandardCharsets.UTF_8))
