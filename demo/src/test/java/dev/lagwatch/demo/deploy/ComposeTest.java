@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The compose stack's files agree with each other and with the programs they start: every
- * mounted file exists, names and ports match across compose, Prometheus and Grafana, and every
- * option given to the monitor and the simulators is one they accept. No Docker engine is needed;
+ * The compose stack's files agree with each other and with the programs they start. Every mounted
+ * file exists, and names and ports match across compose, Prometheus and Grafana. Every option
+ * given to the monitor and the simulators is one they accept. No Docker engine is needed, and
  * Debian's {@code docker-compose config} validates the file where it is installed.
  */
 class ComposeTest {
@@ -80,7 +80,7 @@ class ComposeTest {
     }
 
     @Test
-    void prometheusScrapesTheMonitorAndLoadsTheShippedRules(@TempDir Path directory) throws Exception {
+    void prometheusConfigMatchesStack(@TempDir Path directory) throws Exception {
         Path prometheusConfig = volumeSource("prometheus", "/etc/prometheus/prometheus.yml");
         JsonNode config = DeployFiles.YAML.readTree(prometheusConfig.toFile());
 

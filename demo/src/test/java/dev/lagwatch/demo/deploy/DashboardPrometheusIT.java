@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The demo scraped by a real Prometheus server (Debian's package, on loopback) with the shipped
- * rules loaded: every dashboard query returns finite data, every metric the dashboard names is
- * in the monitor's scrape, the backlogged queue's backlog alert goes pending and then firing, and
- * the healthy queue fires nothing.
+ * rules loaded. Every dashboard query returns finite data, and every metric the dashboard names
+ * is in the monitor's scrape. The backlogged queue's backlog alert goes pending and then firing,
+ * and the healthy queue fires nothing.
  *
  * <p>The rules are loaded with their {@code for} and {@code keep_firing_for} durations shortened
  * to 20 s and evaluated every 2 s, so that the alert's whole life fits in the test; the
@@ -86,9 +86,9 @@ class DashboardPrometheusIT {
             await("offset lag of the demo's groups").atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> !values(prometheus.query("kafka_consumergroup_group_max_lag_seconds")).isEmpty());
             Map<String, String> all = Map.of("cluster", ".*", "queue", ".*", "consumer_group", ".*", "group", ".*");
-            Map<String, String> one = Map.of("cluster", "demo", "queue", DemoScenario.BACKLOGGED,
+            Map<String, String> backlogged = Map.of("cluster", "demo", "queue", DemoScenario.BACKLOGGED,
                     "consumer_group", "mailer", "group", "mailer");
-            for (Map<String, String> variables : List.of(all, one)) {
+            for (Map<String, String> variables : List.of(all, backlogged)) {
                 for (String expression : DashboardTest.expressions()) {
                     String query = fill(expression, variables);
                     List<Double> result = values(prometheus.query(query));

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Grafana dashboard's structure, checked without Grafana: the classic JSON model that Grafana
- * 11 and 12 import, the grid, units, descriptions, variables and data source of every panel, the
- * rules Grafana's dashboard linter enforces on queries, every query's syntax through promtool,
- * and threshold lines equal to the alert thresholds.
+ * The Grafana dashboard's structure, checked without Grafana. It uses the classic JSON model that
+ * Grafana 11 and 12 import. Its grid, units, descriptions, variables and panel data sources are
+ * checked, and its queries against the rules of Grafana's dashboard linter and through promtool.
+ * Its threshold lines equal the alert thresholds.
  */
 class DashboardTest {
 
@@ -45,7 +45,7 @@ class DashboardTest {
         }
     }
 
-    /** Every panel that is not a row. */
+    /** Returns every panel that is not a row. */
     static List<JsonNode> panels() {
         List<JsonNode> panels = new ArrayList<>();
         for (JsonNode panel : dashboard.path("panels")) {
@@ -56,7 +56,7 @@ class DashboardTest {
         return panels;
     }
 
-    /** Every query expression of the panels, as written, with {@code $variables} in place. */
+    /** Returns every query expression of the panels, as written, with {@code $variables} in place. */
     static List<String> expressions() {
         List<String> expressions = new ArrayList<>();
         for (JsonNode panel : panels()) {
@@ -102,7 +102,7 @@ class DashboardTest {
     }
 
     @Test
-    void everyPanelIsDescribedWithUnitAndDataSource() {
+    void panelsHaveDescriptionAndUnit() {
         for (JsonNode panel : panels()) {
             String title = panel.path("title").asText();
             assertThat(title).isNotBlank();

@@ -191,12 +191,12 @@ public final class MonitorCommand implements Callable<Integer> {
     /** Environment the {@code LAGWATCH_*} variables are read from. */
     final Map<String, String> environment;
 
-    /** A command that reads the process's environment. */
+    /** Creates a command that reads the process's environment. */
     public MonitorCommand() {
         this(System.getenv());
     }
 
-    /** A command that reads its {@code LAGWATCH_*} variables from {@code environment}. */
+    /** Creates a command that reads its {@code LAGWATCH_*} variables from {@code environment}. */
     public MonitorCommand(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
     }
