@@ -100,6 +100,24 @@ public final class ClientProperties {
     }
 
     /**
+     * Returns the message for a Kafka client that could not be created from the settings given,
+     * naming the innermost cause: Kafka wraps it in "Failed to construct kafka producer" and the like.
+     *
+     * @param client what was being created, such as "admin client" or "producer"
+     */
+    public static String clientCreationFailed(String client, Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String reason = cause == error ? String.valueOf(error.getMessage())
+                : error.getMessage() + ": " + cause.getMessage();
+        return "Cannot create the Kafka " + client + " from the settings given: " + reason + ". Check"
+                + " security.protocol, sasl.mechanism, sasl.jaas.config and the ssl.* settings given with"
+                + " --command-config, --kafka-property or the " + ENVIRONMENT_PREFIX + "* environment variables";
+    }
+
+    /**
      * Returns the message for brokers that did not respond within {@code seconds}: a wrong address,
      * brokers down, or a client without TLS talking to a TLS listener (or the reverse), which the
      * client cannot tell apart.

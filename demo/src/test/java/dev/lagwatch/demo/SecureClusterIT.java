@@ -227,7 +227,7 @@ class SecureClusterIT {
             for (JavaProcess process : processes) {
                 int exitCode = process.awaitExit(Duration.ofSeconds(60));
                 String output = process.output();
-                assertThat(exitCode).as("exit code; output:%n%s", output).isNotZero();
+                assertThat(exitCode).as("exit code; output:%n%s", output).isEqualTo(1);
                 assertThat(output.lines().filter(line -> line.contains("Authentication with Kafka at " + secure
                         + " failed: Authentication failed during authentication due to invalid credentials with SASL"
                         + " mechanism SCRAM-SHA-512. Check")).count()).as("lagwatch's message in%n%s", output).isOne();
@@ -280,6 +280,28 @@ class SecureClusterIT {
                     + " the listener");
             for (JavaProcess process : List.of(mechanism, plaintext)) {
                 assertThat(process.output()).doesNotContain(PASSWORD);
+            }
+        }
+    }
+
+    /** SASL without its JAAS settings: Kafka cannot even create a client, and says why in one line. */
+    @Test
+    void missingJaasSettingsNamedWithoutStackTrace() throws Exception {
+        String secure = broker.bootstrapServers("SECURE");
+        Map<String, String> noJaas = new HashMap<>(scramSettings(PASSWORD));
+        noJaas.remove("sasl.jaas.config");
+        Path settings = propertiesFile("no-jaas.properties", noJaas);
+        try (JavaProcess monitor = startMonitor("no-jaas", secure, noJaas);
+                JavaProcess producer = JavaProcess.start(directory.resolve("no-jaas-producer.log"),
+                        "dev.lagwatch.sim.producer.ProducerSimCommand", "--bootstrap-servers", secure,
+                        "--command-config", settings.toString(), "--queue", QUEUE, "--count", "5")) {
+            for (JavaProcess process : List.of(monitor, producer)) {
+                assertThat(process.awaitExit(Duration.ofSeconds(60))).as(process.output()).isEqualTo(1);
+                String output = process.output();
+                assertThat(output).contains("Cannot create the Kafka")
+                        .contains("Could not find a 'KafkaClient' entry in the JAAS configuration");
+                assertThat(output.lines().filter(line -> line.startsWith("\tat ")).count())
+                        .as("stack trace lines in%n%s", output).isZero();
             }
         }
     }

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -92,7 +93,11 @@ public final class Monitor implements AutoCloseable {
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-" + clientIdSuffix);
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-        return Admin.create(adminConfig);
+        try {
+            return Admin.create(adminConfig);
+        } catch (KafkaException e) {
+            throw new IllegalStateException(ClientProperties.clientCreationFailed("admin client", e), e);
+        }
     }
 
     private void startOffsetPoller() {

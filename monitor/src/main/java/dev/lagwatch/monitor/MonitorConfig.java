@@ -110,7 +110,7 @@ public record MonitorConfig(
         private List<String> excludeTopics = List.of();
         private boolean internalTopics;
         private String offsetGranularity = "partition";
-        private String environmentError;
+        private final List<String> earlierErrors = new ArrayList<>();
 
         private Builder() {
         }
@@ -275,9 +275,14 @@ public record MonitorConfig(
             return this;
         }
 
-        /** Adds an error found in the environment variables, reported with the others; {@code null} for none. */
-        public Builder environmentError(String value) {
-            environmentError = value;
+        /**
+         * Adds an error found before building, in the environment variables or a settings file, to
+         * report with the others; {@code null} adds nothing.
+         */
+        public Builder addError(String error) {
+            if (error != null) {
+                earlierErrors.add(error);
+            }
             return this;
         }
 
@@ -365,9 +370,7 @@ public record MonitorConfig(
             if (serviceName == null || serviceName.isBlank()) {
                 errors.add("service name (--service-name) must not be empty");
             }
-            if (environmentError != null) {
-                errors.add(environmentError);
-            }
+            errors.addAll(earlierErrors);
             String misplacedKeys = ClientProperties.lagwatchKeysError(kafkaProperties);
             if (misplacedKeys != null) {
                 errors.add(misplacedKeys);

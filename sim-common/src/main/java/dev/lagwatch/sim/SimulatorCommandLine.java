@@ -21,6 +21,13 @@ public final class SimulatorCommandLine {
         CommandLine commandLine = new CommandLine(command);
         commandLine.setDefaultValueProvider(argument -> argument instanceof OptionSpec option
                 && !option.typeInfo().isMap() ? environment.get(EnvironmentOptions.variableOf(option.longestName())) : null);
+        commandLine.setParameterExceptionHandler((error, args) -> {
+            String origin = error.getArgSpec() instanceof OptionSpec option
+                    ? EnvironmentOptions.originOf(option.longestName(), environment) : "";
+            error.getCommandLine().getErr().println(error.getMessage() + origin);
+            error.getCommandLine().usage(error.getCommandLine().getErr());
+            return CommandLine.ExitCode.USAGE;
+        });
         return commandLine;
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -19,6 +20,14 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class Topics {
 
     private Topics() {
+    }
+
+    private static Admin createAdmin(Map<String, Object> config) {
+        try {
+            return Admin.create(config);
+        } catch (KafkaException e) {
+            throw new IllegalStateException(ClientProperties.clientCreationFailed("admin client", e), e);
+        }
     }
 
     /**
@@ -31,7 +40,7 @@ public final class Topics {
             int partitions) {
         Map<String, Object> config = new HashMap<>(kafkaProperties);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = createAdmin(config)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = names.stream()
                     .filter(name -> !existing.contains(name))

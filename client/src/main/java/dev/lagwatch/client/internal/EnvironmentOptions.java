@@ -31,6 +31,16 @@ public final class EnvironmentOptions {
     }
 
     /**
+     * Returns a note to append to the error about {@code longOption}'s value when the value comes
+     * from the environment, naming the variable, or an empty string when it does not.
+     */
+    public static String originOf(String longOption, Map<String, String> environment) {
+        String variable = variableOf(longOption);
+        return environment.containsKey(variable) ? " (the value comes from the environment variable " + variable + ")"
+                : "";
+    }
+
+    /**
      * Returns an error message naming the variables of {@code environment} that start with
      * {@value #PREFIX} but set nothing, with the list of those that do, or {@code null} when there
      * are none. A misspelt variable would otherwise be ignored without a word.

@@ -1,5 +1,6 @@
 package dev.lagwatch.client.internal;
 
+import dev.lagwatch.client.ClientProperties;
 import dev.lagwatch.client.Attempt;
 import dev.lagwatch.client.ConsumerRecorder;
 import dev.lagwatch.client.DropReason;
@@ -114,8 +115,8 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
         try {
             return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         } catch (KafkaException e) {
-            throw new IllegalArgumentException("Invalid Kafka producer configuration for the lagwatch recorder: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException("Invalid Kafka producer configuration for the lagwatch recorder. "
+                    + ClientProperties.clientCreationFailed("producer", e), e);
         }
     }
 

@@ -100,9 +100,15 @@ public final class ConsumerSimCommand implements Callable<Integer> {
             return CommandLine.ExitCode.USAGE;
         }
         Ledger ledger = new Ledger();
-        LifecycleRecorder recorder = kafka.recorderBuilder(kafkaProperties)
-                .heartbeatInterval(heartbeatEvery)
-                .build();
+        LifecycleRecorder recorder;
+        try {
+            recorder = kafka.recorderBuilder(kafkaProperties)
+                    .heartbeatInterval(heartbeatEvery)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            log.error("Consumer simulator failed to start: {}", e.getMessage());
+            return 1;
+        }
         ConsumerSimulator simulator;
         try {
             simulator = new ConsumerSimulator(kafka.bootstrapServers(), kafkaProperties, queues, group, behaviour,

@@ -60,8 +60,9 @@ public final class MonitorCommand implements Callable<Integer> {
     Duration maxEventAge;
 
     @Option(names = "--max-queues", defaultValue = "10000",
-            description = "Distinct queues the monitor keeps, across its instances; events of further queues count"
-                    + " under the queue lagwatch.overflow (default: ${DEFAULT-VALUE}).")
+            description = "Distinct queues the monitor keeps, across its instances: each partition of the events"
+                    + " topic keeps its share, rounded up. Events of further queues count under the queue"
+                    + " lagwatch.overflow (default: ${DEFAULT-VALUE}).")
     int maxQueues;
 
     @Option(names = "--max-groups-per-queue", defaultValue = "100",
@@ -229,7 +230,14 @@ public final class MonitorCommand implements Callable<Integer> {
      * @throws IllegalArgumentException listing every invalid option and environment variable
      */
     public MonitorConfig toConfig() {
-        Map<String, String> properties = ClientProperties.merge(commandConfig, environment, kafkaProperties);
+        Map<String, String> properties;
+        String settingsError = null;
+        try {
+            properties = ClientProperties.merge(commandConfig, environment, kafkaProperties);
+        } catch (IllegalArgumentException e) {
+            properties = Map.of();
+            settingsError = e.getMessage();
+        }
         Set<String> knownVariables = new TreeSet<>();
         for (OptionSpec option : spec.options()) {
             if (!option.usageHelp() && !option.versionHelp() && !option.typeInfo().isMap()) {
@@ -259,7 +267,8 @@ public final class MonitorCommand implements Callable<Integer> {
                 .metricsPort(metricsPort)
                 .serviceName(serviceName)
                 .kafkaProperties(properties)
-                .environmentError(EnvironmentOptions.unknownVariablesError(environment, knownVariables))
+                .addError(settingsError)
+                .addError(EnvironmentOptions.unknownVariablesError(environment, knownVariables))
                 .offsetLag(offsetLag)
                 .offsetPollInterval(offsetPollInterval)
                 .offsetReadTimeout(offsetReadTimeout)
@@ -293,6 +302,13 @@ public final class MonitorCommand implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(command);
         commandLine.setDefaultValueProvider(argument -> argument instanceof OptionSpec option && !option.typeInfo().isMap()
                 ? command.environment.get(EnvironmentOptions.variableOf(option.longestName())) : null);
+        commandLine.setParameterExceptionHandler((error, args) -> {
+            String origin = error.getArgSpec() instanceof OptionSpec option
+                    ? EnvironmentOptions.originOf(option.longestName(), command.environment) : "";
+            error.getCommandLine().getErr().println(error.getMessage() + origin);
+            error.getCommandLine().usage(error.getCommandLine().getErr());
+            return CommandLine.ExitCode.USAGE;
+        });
         return commandLine;
     }
 

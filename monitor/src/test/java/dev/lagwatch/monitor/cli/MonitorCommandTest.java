@@ -88,10 +88,25 @@ class MonitorCommandTest {
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
 
         int exitCode = execute(errors, "--bootstrap-servers", "kafka:9092", "--command-config",
-                directory.resolve("missing.properties").toString());
+                directory.resolve("missing.properties").toString(), "--metrics-port", "0");
 
         assertThat(exitCode).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(errors.toString(StandardCharsets.UTF_8)).contains("Cannot read Kafka client properties from");
+        assertThat(errors.toString(StandardCharsets.UTF_8)).as("reported with the other errors")
+                .contains("metrics port (--metrics-port) must be between 1 and 65535, got 0");
+    }
+
+    @Test
+    void invalidEnvironmentValueNamesVariable() {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        CommandLine commandLine = MonitorCommand.commandLine(new MonitorCommand(Map.of("LAGWATCH_MAX_QUEUES", "abc")));
+        commandLine.setErr(new java.io.PrintWriter(new PrintStream(errors, true, StandardCharsets.UTF_8), true));
+
+        int exitCode = commandLine.execute("--bootstrap-servers", "kafka:9092");
+
+        assertThat(exitCode).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(errors.toString(StandardCharsets.UTF_8))
+                .contains("'abc' is not an int (the value comes from the environment variable LAGWATCH_MAX_QUEUES)");
     }
 
     @Test

@@ -83,7 +83,13 @@ public final class ProducerSimCommand implements Callable<Integer> {
             return CommandLine.ExitCode.USAGE;
         }
         Ledger ledger = new Ledger();
-        LifecycleRecorder recorder = kafka.recorderBuilder(kafkaProperties).build();
+        LifecycleRecorder recorder;
+        try {
+            recorder = kafka.recorderBuilder(kafkaProperties).build();
+        } catch (IllegalArgumentException e) {
+            log.error("Producer simulator failed to start: {}", e.getMessage());
+            return 1;
+        }
         ProducerSimulator simulator;
         try {
             simulator = new ProducerSimulator(kafka.bootstrapServers(), kafkaProperties, loads, messageSize,
