@@ -1,6 +1,7 @@
 package dev.lagwatch.demo;
 
 import dev.lagwatch.monitor.health.QueueHealth;
+import dev.lagwatch.monitor.topology.LogText;
 import dev.lagwatch.monitor.topology.QueueSnapshot;
 import dev.lagwatch.monitor.topology.QueueSnapshots;
 import java.io.PrintStream;
@@ -49,7 +50,7 @@ final class SummaryPrinter {
             QueueHealth health = snapshot.health(nowMillis, livenessTimeoutMillis);
             QueueSummary summary = QueueSummary.between(previous.get(snapshot.queue()), snapshot, seconds, health);
             table.append(String.format(Locale.ROOT, "          %-10s %7d %9d %13s %15s %10s %9s %8s %10s %9d %7s%n",
-                    summary.queue(), summary.depth(), summary.inFlight(),
+                    LogText.escape(summary.queue()), summary.depth(), summary.inFlight(),
                     format(summary.throughputPerSecond(), "%.1f", 1),
                     format(summary.p95ProcessingSeconds(), "%.0f ms", 1000),
                     format(summary.errorRate(), "%.1f %%", 100), formatLag(health.lagSeconds()),

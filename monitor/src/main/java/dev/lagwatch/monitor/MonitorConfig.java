@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.streams.StreamsConfig;
@@ -70,6 +71,16 @@ public record MonitorConfig(
 
     public MonitorConfig {
         kafkaProperties = Map.copyOf(kafkaProperties);
+    }
+
+    /** Describes the configuration with the names of the Kafka settings only: their values can be passwords. */
+    @Override
+    public String toString() {
+        return "MonitorConfig[bootstrapServers=" + bootstrapServers + ", eventsTopic=" + eventsTopic
+                + ", deadLetterTopic=" + deadLetterTopic + ", applicationId=" + applicationId
+                + ", processingGuarantee=" + processingGuarantee + ", metrics=" + metricsHost + ":" + metricsPort
+                + ", kafkaProperties=" + new TreeSet<>(kafkaProperties.keySet()) + ", offsetPoller=" + offsetPoller
+                + ", " + timestampTolerance + ", " + cardinalityLimits + "]";
     }
 
     public static Builder builder() {

@@ -1,6 +1,7 @@
 package dev.lagwatch.client.event;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -34,7 +35,11 @@ public final class EventCodec {
     static final String CAPACITY = "capacity";
     static final String CLOSING = "closing";
 
-    private final JsonFactory factory = JsonFactory.builder().build();
+    // A repeated field is rejected: parsers disagree on which copy wins, so it could show one queue
+    // to one reader and another to the next.
+    private final JsonFactory factory = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /** Serialises an event to its JSON form. */
     public byte[] encode(LifecycleEvent event) {

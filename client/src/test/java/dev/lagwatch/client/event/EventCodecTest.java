@@ -71,6 +71,9 @@ class EventCodecTest {
                 Arguments.of("{\"v\":1,", Reason.MALFORMED_JSON),
                 Arguments.of("\u00ff\u00fe garbage", Reason.MALFORMED_JSON),
                 Arguments.of("{\"v\":1,\"type\":\"enqueued\",\"queue\":\"a\",\"ts\":5} {}", Reason.MALFORMED_JSON),
+                // A repeated field could show one queue to one parser and another to the next.
+                Arguments.of("{\"v\":1,\"type\":\"enqueued\",\"queue\":\"a\",\"queue\":\"b\",\"ts\":5}",
+                        Reason.MALFORMED_JSON),
                 Arguments.of("[1,2]", Reason.NOT_AN_OBJECT),
                 Arguments.of("42", Reason.NOT_AN_OBJECT),
                 Arguments.of("{\"type\":\"enqueued\",\"queue\":\"a\",\"ts\":5}", Reason.MISSING_FIELD),

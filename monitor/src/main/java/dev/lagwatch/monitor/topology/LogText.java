@@ -1,7 +1,10 @@
 package dev.lagwatch.monitor.topology;
 
-/** Renders names taken from events for a log line, where anyone writing to the events topic chooses them. */
-final class LogText {
+/**
+ * Renders names taken from events for log lines and terminals, where anyone writing to the events
+ * topic chooses them.
+ */
+public final class LogText {
 
     private static final int MAX_CHARS = 64;
 
@@ -13,11 +16,24 @@ final class LogText {
      * quotes, backslashes and control characters escaped, so that a name cannot forge a log line.
      */
     static String quote(String name) {
-        StringBuilder out = new StringBuilder(Math.min(name.length(), MAX_CHARS) + 8).append('"');
-        int end = Math.min(name.length(), MAX_CHARS);
-        for (int i = 0; i < end; i++) {
+        boolean cut = name.length() > MAX_CHARS;
+        String shown = escape(cut ? name.substring(0, MAX_CHARS) : name, true);
+        return "\"" + shown + "\"" + (cut ? "..." : "");
+    }
+
+    /**
+     * Returns {@code name} with control characters (line breaks, tabs, escape sequences) written
+     * as {@code \}{@code uXXXX}, so that printing it cannot move a terminal's cursor or break a table.
+     */
+    public static String escape(String name) {
+        return escape(name, false);
+    }
+
+    private static String escape(String name, boolean quotes) {
+        StringBuilder out = new StringBuilder(name.length() + 8);
+        for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c == '"' || c == '\\') {
+            if (quotes && (c == '"' || c == '\\')) {
                 out.append('\\').append(c);
             } else if (Character.isISOControl(c)) {
                 out.append(String.format("\\u%04x", (int) c));
@@ -25,7 +41,6 @@ final class LogText {
                 out.append(c);
             }
         }
-        out.append('"');
-        return name.length() > MAX_CHARS ? out.append("...").toString() : out.toString();
+        return out.toString();
     }
 }
