@@ -287,6 +287,27 @@ class OffsetLagIT {
                 .until(() -> scrape().find("kafka_partition_latest_offset", "topic", topic).isEmpty());
     }
 
+    /** An ephemeral application's group stays after it stopped, and then its topic is deleted. */
+    @Test
+    void groupOfDeletedTopicDisappears() throws Exception {
+        String topic = "test-run-events";
+        createTopic(topic, 1);
+        produce(topic, 0, 10, null);
+        commit("test-run-7", Map.of(new TopicPartition(topic, 0), 4L));
+        await("the stopped group is measured").atMost(Duration.ofSeconds(30))
+                .until(() -> lag("test-run-7", topic, 0) == 6);
+
+        admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+
+        await("the group and its topic disappear").atMost(Duration.ofSeconds(60)).until(() -> {
+            Scrape scrape = scrape();
+            return scrape.find("kafka_consumergroup_group_lag", "group", "test-run-7").isEmpty()
+                    && scrape.find("lagwatch_consumergroup_state", "group", "test-run-7").isEmpty()
+                    && scrape.find("kafka_partition_latest_offset", "topic", topic).isEmpty();
+        });
+        assertThat(scrape().value("lagwatch_offset_polls_total", "result", "failure")).as("failed polls").isZero();
+    }
+
     @Test
     void recreatedTopicStartsFromItsOwnOffsets() throws Exception {
         String topic = "invoices";
