@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * written is never counted. Its id is {@code topic-partition@offset} and its enqueue time the
  * record's timestamp, so that a consumer-side recorder can derive both from the record it reads.
  *
- * <p>The interceptor never changes a record and never throws into the producer: its events go
- * through a {@link LifecycleRecorder} with its own buffer and producer, and are dropped and counted
- * when the events topic is unavailable. Settings under {@code lagwatch.} configure it; a key it
+ * <p>The interceptor returns every record unchanged and catches what recording could throw, so
+ * the producer's sends are unaffected: its events go through a {@link LifecycleRecorder} with its
+ * own buffer and producer, and are dropped and counted when the events topic is unavailable
+ * ({@code ProducerInterceptorIT} checks both). Settings under {@code lagwatch.} configure it; a key it
  * does not know is logged with the list of valid ones, and the interceptor then records nothing
  * rather than fail the application's producer.
  */
@@ -159,7 +160,7 @@ public final class LagwatchProducerInterceptor implements ProducerInterceptor<Ob
         }
     }
 
-    /** The id both sides of a queue give a record: {@code topic-partition@offset}. */
+    /** Returns the id both sides of a queue give a record: {@code topic-partition@offset}. */
     static String messageId(String topic, int partition, long offset) {
         return topic + "-" + partition + "@" + offset;
     }
