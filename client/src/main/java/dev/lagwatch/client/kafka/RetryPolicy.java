@@ -1,0 +1,37 @@
+package dev.lagwatch.client.kafka;
+
+import dev.lagwatch.client.ErrorClassifier;
+import dev.lagwatch.client.event.ErrorCategory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Decides whether a record whose processing failed will be delivered again, which makes its
+ * {@code failed} event a retry or the record's final outcome. It must match what the application
+ * does with the record, or the monitor's depth is wrong.
+ */
+@FunctionalInterface
+public interface RetryPolicy {
+
+    /** Returns whether {@code record}, which failed with {@code error} on attempt {@code attempt}, will be delivered again. */
+    boolean willRetry(ConsumerRecord<?, ?> record, Throwable error, int attempt);
+
+    /** Never retries: every failure is final, as for an application that skips or dead-letters failed records. */
+    static RetryPolicy never() {
+        return (record, error, attempt) -> false;
+    }
+
+    /**
+     * Retries up to {@code maxAttempts} attempts, except validation errors, which another attempt
+     * cannot fix. Categories come from {@link ErrorClassifier#defaults()}.
+     */
+    static RetryPolicy upTo(int maxAttempts) {
+        ErrorClassifier classifier = ErrorClassifier.defaults();
+        return (record, error, attempt) -> attempt < maxAttempts
+                && classifier.classify(error) != ErrorCategory.VALIDATION;
+    }
+
+    /** Three attempts; see {@link #upTo(int)}. */
+    static RetryPolicy defaults() {
+        return upTo(3);
+    }
+}

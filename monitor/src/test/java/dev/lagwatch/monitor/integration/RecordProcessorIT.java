@@ -1,0 +1,132 @@
+package dev.lagwatch.monitor.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lagwatch.client.LifecycleRecorder;
+import dev.lagwatch.client.kafka.LagwatchProducerInterceptor;
+import dev.lagwatch.client.kafka.LagwatchRecordProcessor;
+import dev.lagwatch.client.kafka.RetryPolicy;
+import dev.lagwatch.monitor.Monitor;
+import dev.lagwatch.monitor.MonitorConfig;
+import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
+import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.Scrape;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A plain poll loop whose handler is wrapped in {@link LagwatchRecordProcessor}, fed by a producer
+ * with the interceptor: the monitor's counts equal the application's own.
+ */
+class RecordProcessorIT {
+
+    private static final String TOPIC = "refunds";
+    private static final int RECORDS = 40;
+
+    @TempDir
+    Path stateDirectory;
+
+    @Test
+    void monitorCountsEqualTheApplications() throws Exception {
+        int port = FreePort.find();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+                Monitor monitor = Monitor.start(MonitorConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .applicationId("processor-it")
+                        .stateDirectory(stateDirectory)
+                        .metricsHost("127.0.0.1")
+                        .metricsPort(port)
+                        .offsetLag(false)
+                        .build());
+                LifecycleRecorder recorder = LifecycleRecorder.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .heartbeatInterval(Duration.ofSeconds(1))
+                        .build()) {
+            assertThat(monitor.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, LagwatchProducerInterceptor.class.getName()),
+                    new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < RECORDS; i++) {
+                    producer.send(new ProducerRecord<>(TOPIC, "r-" + i, i % 10 == 3 ? "invalid" : "ok"))
+                            .get(30, TimeUnit.SECONDS);
+                }
+            }
+
+            AtomicInteger completed = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            Map<String, Object> consumerConfig = Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "refund-service",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
+                    new StringDeserializer());
+                    LagwatchRecordProcessor processor = new LagwatchRecordProcessor(recorder, "refund-service",
+                            "refund-1", RetryPolicy.never())) {
+                consumer.subscribe(List.of(TOPIC));
+                await("every record processed").atMost(Duration.ofSeconds(60)).until(() -> {
+                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                        try {
+                            processor.process(record, RecordProcessorIT::handle);
+                            completed.incrementAndGet();
+                        } catch (IllegalArgumentException e) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                    return completed.get() + failed.get() == RECORDS;
+                });
+                await("the monitor sees the live consumer").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> Scrape.of(port).value("messaging_active_consumers", "queue", TOPIC,
+                                "consumer_group", "refund-service") == 1);
+            }
+
+            assertThat(failed.get()).isEqualTo(4);
+            await("the monitor's counts equal the application's").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .untilAsserted(() -> {
+                        Scrape scrape = Scrape.of(port);
+                        assertThat(scrape.value("messaging_messages_enqueued_total", "queue", TOPIC)).isEqualTo(RECORDS);
+                        assertThat(scrape.value("messaging_messages_processed_total", "queue", TOPIC,
+                                "status", "success")).isEqualTo(completed.get());
+                        assertThat(scrape.value("messaging_messages_failed_total", "queue", TOPIC,
+                                "error_type", "ValidationError")).isEqualTo(failed.get());
+                        assertThat(scrape.value("messaging_retries_total", "queue", TOPIC)).isZero();
+                        assertThat(scrape.value("messaging_queue_depth", "queue", TOPIC)).isZero();
+                        assertThat(scrape.value("messaging_active_consumers", "queue", TOPIC)).as("after close").isZero();
+                    });
+        }
+    }
+
+    private static void handle(ConsumerRecord<String, String> record) {
+        if (record.value().equals("invalid")) {
+            throw new IllegalArgumentException("refund " + record.key() + " has no order");
+        }
+    }
+
+    @Test
+    void attemptHeaderCountsUp() {
+        ConsumerRecord<String, String> first = new ConsumerRecord<>(TOPIC, 0, 7, "k", "v");
+        ConsumerRecord<String, String> second = new ConsumerRecord<>(TOPIC, 0, 8, 0L, TimestampType.CREATE_TIME, 0, 0,
+                "k", "v", LagwatchRecordProcessor.nextAttemptHeaders(first), Optional.empty());
+
+        assertThat(LagwatchRecordProcessor.attemptOf(first.headers())).isEqualTo(1);
+        assertThat(LagwatchRecordProcessor.attemptOf(second.headers())).isEqualTo(2);
+        assertThat(LagwatchRecordProcessor.attemptOf(LagwatchRecordProcessor.nextAttemptHeaders(second))).isEqualTo(3);
+    }
+}
