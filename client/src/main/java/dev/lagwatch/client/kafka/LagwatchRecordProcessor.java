@@ -29,7 +29,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * }</pre>
  *
  * <p>The attempt number comes from the header {@value #ATTEMPT_HEADER} (4-byte big-endian int),
- * 1 when absent. An application that sends a failed record again, to a retry topic say, adds
+ * 1 when absent. An application that sends a failed record again, for example to a retry topic, adds
  * {@link #nextAttemptHeaders(ConsumerRecord)} to it. While the processor is open, the recorder sends
  * heartbeats for each topic it has seen; {@link #close()} sends closing ones.
  *
@@ -59,7 +59,7 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
     private final RetryPolicy retryPolicy;
     private final Map<String, ConsumerRecorder> byTopic = new ConcurrentHashMap<>();
 
-    /** A processor whose failed records are retried under {@link RetryPolicy#defaults()}. */
+    /** Creates a processor whose failed records are retried under {@link RetryPolicy#defaults()}. */
     public LagwatchRecordProcessor(LifecycleRecorder recorder, String group, String consumerId) {
         this(recorder, group, consumerId, RetryPolicy.defaults());
     }
