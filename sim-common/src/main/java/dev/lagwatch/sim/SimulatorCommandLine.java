@@ -25,7 +25,7 @@ public final class SimulatorCommandLine {
             String origin = error.getArgSpec() instanceof OptionSpec option
                     ? EnvironmentOptions.originOf(option.longestName(), environment) : "";
             error.getCommandLine().getErr().println(error.getMessage() + origin);
-            error.getCommandLine().usage(error.getCommandLine().getErr());
+            error.getCommandLine().getErr().println("Run with --help for the options.");
             return CommandLine.ExitCode.USAGE;
         });
         return commandLine;

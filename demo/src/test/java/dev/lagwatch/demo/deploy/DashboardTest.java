@@ -209,12 +209,14 @@ class DashboardTest {
         double lagCritical = constant(rules, "lagwatch:threshold:lag_critical_seconds");
         double saturation = constant(rules, "lagwatch:threshold:saturation_high");
         double errorRatio = constant(rules, "lagwatch:threshold:error_ratio_high");
+        double backlog = constant(rules, "lagwatch:threshold:backlog_min_messages");
 
         assertThat(thresholdSteps("Worst time to drain")).containsExactly(lagWarning, lagCritical);
         assertThat(thresholdSteps("Time to drain")).containsExactly(lagWarning, lagCritical);
         assertThat(thresholdSteps("Time lag per group")).containsExactly(lagWarning, lagCritical);
         assertThat(thresholdSteps("Saturation")).containsExactly(saturation);
-        assertThat(thresholdSteps("Failed attempts")).containsExactly(errorRatio);
+        assertThat(thresholdSteps("Worst failure ratio")).containsExactly(errorRatio);
+        assertThat(thresholdSteps("Deepest backlog")).containsExactly(backlog);
         assertThat(thresholdSteps("Failed and retried attempts")).containsExactly(errorRatio);
     }
 
