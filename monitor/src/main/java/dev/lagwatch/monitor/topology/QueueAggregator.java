@@ -131,9 +131,13 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, String,
     /**
      * Drops the queues that had no event for the expiry time, from the store (and so from its
      * changelog) and from the exported series. State written before the time of the latest event
-     * was kept starts its expiry now.
+     * was kept starts its expiry now. A task that has just started waits until it has caught up
+     * with its input: after a long outage, events still to read may belong to any queue.
      */
     private void dropExpired(long nowMillis) {
+        if (!catchUp.caughtUp()) {
+            return;
+        }
         long cutoff = nowMillis - limits.queueExpiry().toMillis();
         List<String> expired = new ArrayList<>();
         Iterator<Map.Entry<String, QueueState>> entries = states.entrySet().iterator();

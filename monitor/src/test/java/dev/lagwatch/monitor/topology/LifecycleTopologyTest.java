@@ -45,6 +45,10 @@ class LifecycleTopologyTest {
     }
 
     private void startDriver(CardinalityLimits limits) {
+        startDriver(limits, PublishGate.open());
+    }
+
+    private void startDriver(CardinalityLimits limits, PublishGate gate) {
         if (driver != null) {
             driver.close();
         }
@@ -53,7 +57,7 @@ class LifecycleTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(LifecycleTopology.build(
                 new LifecycleTopology.Topics(TOPIC, 1, DEAD_LETTERS, LifecycleTopology.overflowTopic("topology-test")),
-                PUBLISH_INTERVAL, Duration.ofSeconds(60), snapshots, stats, PublishGate.open(), TimestampTolerance.DEFAULT,
+                PUBLISH_INTERVAL, Duration.ofSeconds(60), snapshots, stats, gate, TimestampTolerance.DEFAULT,
                 limits), props, Instant.ofEpochMilli(T0));
         input = driver.createInputTopic(TOPIC, new StringSerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(DEAD_LETTERS, new StringDeserializer(), new ByteArrayDeserializer());
@@ -448,6 +452,17 @@ class LifecycleTopologyTest {
         assertThat(payments.enqueued()).as("payments takes the place orders left").isEqualTo(1);
         assertThat(snapshots.get(LifecycleEvent.OVERFLOW_NAME)).isNull();
         assertThat(stats.expiredQueues()).isEqualTo(1);
+    }
+
+    @Test
+    void noQueueExpiresBeforeCatchingUp() {
+        startDriver(new CardinalityLimits(10, 100, 1_000, Duration.ofMinutes(1)), inputs -> () -> false);
+        send(LifecycleEvent.enqueued("orders", "m-1", T0));
+
+        driver.advanceWallClockTime(Duration.ofMinutes(5));
+
+        assertThat(stats.expiredQueues()).isZero();
+        assertThat(driver.<String, QueueState>getKeyValueStore(LifecycleTopology.STORE_NAME).get("orders")).isNotNull();
     }
 
     @Test
