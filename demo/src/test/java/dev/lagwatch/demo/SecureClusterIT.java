@@ -284,7 +284,7 @@ class SecureClusterIT {
         }
     }
 
-    /** SASL without its JAAS settings: Kafka cannot even create a client, and says why in one line. */
+    /** SASL without its JAAS settings: Kafka cannot even create a client, and one line gives the reason. */
     @Test
     void missingJaasSettingsNamedWithoutStackTrace() throws Exception {
         String secure = broker.bootstrapServers("SECURE");

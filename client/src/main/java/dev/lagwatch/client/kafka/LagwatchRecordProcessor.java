@@ -34,8 +34,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * heartbeats for each topic it has seen; {@link #close()} sends closing ones.
  *
  * <p>NOTE: a record sent again through a producer that has {@link LagwatchProducerInterceptor}
- * counts as a new {@code enqueued} message, because the interceptor sees only the metadata of an
- * acknowledged record, not its attempt header. Until the two are correlated, retry in place
+ * counts as a new {@code enqueued} message, because Kafka passes the interceptor only the metadata of
+ * an acknowledged record, without its headers. Until the two are correlated, retry in place
  * (process the same record again with the next attempt) or send retries through a producer
  * without the interceptor.
  *

@@ -17,8 +17,8 @@ public final class LogText {
      */
     static String quote(String name) {
         boolean cut = name.length() > MAX_CHARS;
-        String shown = escape(cut ? name.substring(0, MAX_CHARS) : name, true);
-        return "\"" + shown + "\"" + (cut ? "..." : "");
+        String escaped = escape(cut ? name.substring(0, MAX_CHARS) : name, true);
+        return "\"" + escaped + "\"" + (cut ? "..." : "");
     }
 
     /**
