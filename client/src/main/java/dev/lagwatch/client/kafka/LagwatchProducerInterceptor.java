@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * written is never counted. Its id is {@code topic-partition@offset} and its enqueue time the
  * record's timestamp, so that a consumer-side recorder can derive both from the record it reads.
  *
+ * <p>A record sent again for another attempt, with {@link LagwatchRecordProcessor#retryRecord}, is
+ * the same message, so it records no {@code enqueued} event. Records are matched with their
+ * acknowledgement by topic and timestamp, which needs the topic's default
+ * {@code message.timestamp.type=CreateTime}.
+ *
  * <p>The interceptor returns every record unchanged and catches what recording could throw, so
  * the producer's sends are unaffected: its events go through a {@link LifecycleRecorder} with its
  * own buffer and producer, and are dropped and counted when the events topic is unavailable
@@ -58,6 +63,11 @@ public final class LagwatchProducerInterceptor implements ProducerInterceptor<Ob
     private static final Logger log = LoggerFactory.getLogger(LagwatchProducerInterceptor.class);
     private static final Map<String, LagwatchProducerInterceptor> RUNNING = new ConcurrentHashMap<>();
 
+    /** How long a record sent for another attempt waits for its acknowledgement before it is forgotten. */
+    private static final long RETRY_EXPIRY_MILLIS = Duration.ofMinutes(10).toMillis();
+    private static final int RETRY_CAPACITY = 100_000;
+
+    private final RetrySends retrySends = new RetrySends(RETRY_EXPIRY_MILLIS, RETRY_CAPACITY);
     private String clientId = "";
     private String eventsTopic = LifecycleRecorder.DEFAULT_TOPIC;
     private LifecycleRecorder recorder;
@@ -137,9 +147,21 @@ public final class LagwatchProducerInterceptor implements ProducerInterceptor<Ob
         }
     }
 
-    /** Returns {@code record} unchanged: the event is recorded once the broker has the record. */
+    /**
+     * Returns {@code record} unchanged: the event is recorded once the broker has the record. A
+     * record sent again for another attempt (see {@link LagwatchRecordProcessor#retryRecord}) is
+     * noted so that its acknowledgement records nothing.
+     */
     @Override
     public ProducerRecord<Object, Object> onSend(ProducerRecord<Object, Object> record) {
+        try {
+            if (recorder != null && record != null && record.timestamp() != null
+                    && LagwatchRecordProcessor.attemptOf(record.headers()) > 1) {
+                retrySends.expect(record.topic(), record.timestamp(), System.currentTimeMillis());
+            }
+        } catch (RuntimeException e) {
+            log.debug("lagwatch interceptor could not read a record's attempt", e);
+        }
         return record;
     }
 
@@ -150,6 +172,10 @@ public final class LagwatchProducerInterceptor implements ProducerInterceptor<Ob
             return;
         }
         try {
+            if (metadata.hasTimestamp()
+                    && retrySends.claim(metadata.topic(), metadata.timestamp(), System.currentTimeMillis())) {
+                return;
+            }
             long enqueuedAt = metadata.hasTimestamp() && metadata.timestamp() > 0 ? metadata.timestamp()
                     : System.currentTimeMillis();
             current.enqueued(metadata.topic(), messageId(metadata.topic(), metadata.partition(), metadata.offset()),

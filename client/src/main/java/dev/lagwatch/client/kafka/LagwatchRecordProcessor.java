@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -28,19 +29,17 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * }
  * }</pre>
  *
- * <p>The attempt number comes from the header {@value #ATTEMPT_HEADER} (4-byte big-endian int),
- * 1 when absent. An application that sends a failed record again, for example to a retry topic, adds
- * {@link #nextAttemptHeaders(ConsumerRecord)} to it. While the processor is open, the recorder sends
- * heartbeats for each topic it has seen; {@link #close()} sends closing ones.
+ * <p>The attempt number counts both ways of delivering a record again. A record processed again at
+ * the same offset right after a failed attempt that was to be retried (a poll loop or an error
+ * handler that seeks back) gets the next attempt number. A record sent again, for example to a
+ * retry topic, carries its attempt in the header {@value #ATTEMPT_HEADER} (4-byte big-endian int);
+ * {@link #retryRecord(ConsumerRecord)} builds such a record, and
+ * {@link LagwatchProducerInterceptor} does not count it as a new message. Without either, the
+ * attempt is 1.
  *
- * <p>NOTE: a record sent again through a producer that has {@link LagwatchProducerInterceptor}
- * counts as a new {@code enqueued} message, because Kafka passes the interceptor only the metadata of
- * an acknowledged record, without its headers. Until the two are correlated, retry in place
- * (process the same record again with the next attempt) or send retries through a producer
- * without the interceptor.
- *
- * <p>The handler's exceptions pass through unchanged. The processor adds none of its own: recording
- * never throws.
+ * <p>While the processor is open, the recorder sends heartbeats for each topic it has seen;
+ * {@link #close()} sends closing ones. The handler's exceptions pass through unchanged. The
+ * processor adds none of its own: recording never throws.
  */
 public final class LagwatchRecordProcessor implements AutoCloseable {
 
@@ -49,8 +48,18 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
 
     /** Processes one record; may throw what the application's processing throws. */
     @FunctionalInterface
-    public interface RecordHandler<K, V> {
-        void handle(ConsumerRecord<K, V> record) throws Exception;
+    public interface RecordHandler<K, V, E extends Exception> {
+        void handle(ConsumerRecord<K, V> record) throws E;
+    }
+
+    /** Work on one record, for frameworks that do not hand over a {@link ConsumerRecord}. */
+    @FunctionalInterface
+    public interface Work<E extends Exception> {
+        void run() throws E;
+    }
+
+    /** The last attempt at an offset of a partition that failed and was to be retried. */
+    private record RetryPending(long offset, int attempt) {
     }
 
     private final LifecycleRecorder recorder;
@@ -58,6 +67,7 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
     private final String consumerId;
     private final RetryPolicy retryPolicy;
     private final Map<String, ConsumerRecorder> byTopic = new ConcurrentHashMap<>();
+    private final Map<String, RetryPending> retriesByPartition = new ConcurrentHashMap<>();
 
     /** Creates a processor whose failed records are retried under {@link RetryPolicy#defaults()}. */
     public LagwatchRecordProcessor(LifecycleRecorder recorder, String group, String consumerId) {
@@ -80,18 +90,42 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
     /**
      * Runs {@code handler} on {@code record} and records the attempt and its outcome.
      *
-     * @throws Exception what {@code handler} throws, unchanged, after the failure is recorded
+     * @throws E what {@code handler} throws, unchanged, after the failure is recorded
      */
-    public <K, V> void process(ConsumerRecord<K, V> record, RecordHandler<K, V> handler) throws Exception {
-        int attempt = attemptOf(record.headers());
-        long enqueuedAt = record.timestamp() > 0 ? record.timestamp() : System.currentTimeMillis();
-        Attempt started = byTopic.computeIfAbsent(record.topic(), topic -> recorder.consumer(topic, group, consumerId))
-                .started(LagwatchProducerInterceptor.messageId(record.topic(), record.partition(), record.offset()),
-                        enqueuedAt, attempt);
+    public <K, V, E extends Exception> void process(ConsumerRecord<K, V> record, RecordHandler<K, V, E> handler)
+            throws E {
+        process(record.topic(), record.partition(), record.offset(), record.timestamp(), record.headers(),
+                () -> handler.handle(record));
+    }
+
+    /**
+     * Runs {@code work} on the record at {@code offset} of {@code topic}'s {@code partition} and
+     * records the attempt and its outcome; for Kafka Streams processors and other frameworks that
+     * hand over the record's parts.
+     *
+     * @param timestamp the record's timestamp, epoch milliseconds; now when not positive
+     * @param headers the record's headers, for its attempt number
+     * @throws E what {@code work} throws, unchanged, after the failure is recorded
+     */
+    public <E extends Exception> void process(String topic, int partition, long offset, long timestamp,
+            Headers headers, Work<E> work) throws E {
+        String partitionKey = topic + "-" + partition;
+        RetryPending pending = retriesByPartition.remove(partitionKey);
+        int attempt = attemptOf(headers);
+        if (pending != null && pending.offset() == offset) {
+            attempt = Math.max(attempt, pending.attempt() + 1);
+        }
+        long enqueuedAt = timestamp > 0 ? timestamp : System.currentTimeMillis();
+        Attempt started = byTopic.computeIfAbsent(topic, t -> recorder.consumer(t, group, consumerId))
+                .started(LagwatchProducerInterceptor.messageId(topic, partition, offset), enqueuedAt, attempt);
         try {
-            handler.handle(record);
+            work.run();
         } catch (Exception e) {
-            started.failed(e, retryPolicy.willRetry(record, e, attempt));
+            boolean retry = retryPolicy.willRetry(e, attempt);
+            if (retry) {
+                retriesByPartition.put(partitionKey, new RetryPending(offset, attempt));
+            }
+            started.failed(e, retry);
             throw e;
         }
         started.completed();
@@ -99,7 +133,7 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
 
     /** Returns the attempt number in {@code headers}: 1 without the header or with an unreadable one. */
     public static int attemptOf(Headers headers) {
-        Header header = headers.lastHeader(ATTEMPT_HEADER);
+        Header header = headers == null ? null : headers.lastHeader(ATTEMPT_HEADER);
         if (header == null || header.value() == null || header.value().length != Integer.BYTES) {
             return 1;
         }
@@ -118,10 +152,23 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
         return headers;
     }
 
+    /**
+     * Returns {@code record} for its next attempt, to be sent back to the topic it came from: same
+     * key, value and timestamp, its headers with the next {@value #ATTEMPT_HEADER}. Sent through a
+     * producer with {@link LagwatchProducerInterceptor}, it is not counted as a new message, so the
+     * depth of the topic stays right while the record waits for its next attempt.
+     */
+    public static <K, V> ProducerRecord<K, V> retryRecord(ConsumerRecord<K, V> record) {
+        Long timestamp = record.timestamp() > 0 ? record.timestamp() : null;
+        return new ProducerRecord<>(record.topic(), null, timestamp, record.key(), record.value(),
+                nextAttemptHeaders(record));
+    }
+
     /** Sends a closing heartbeat for every topic seen; the recorder stays open. */
     @Override
     public void close() {
         byTopic.values().forEach(ConsumerRecorder::close);
         byTopic.clear();
+        retriesByPartition.clear();
     }
 }

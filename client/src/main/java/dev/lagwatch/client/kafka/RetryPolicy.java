@@ -2,7 +2,6 @@ package dev.lagwatch.client.kafka;
 
 import dev.lagwatch.client.ErrorClassifier;
 import dev.lagwatch.client.event.ErrorCategory;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Decides whether a record whose processing failed will be delivered again, which makes its
@@ -12,12 +11,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 @FunctionalInterface
 public interface RetryPolicy {
 
-    /** Returns whether {@code record}, which failed with {@code error} on attempt {@code attempt}, will be delivered again. */
-    boolean willRetry(ConsumerRecord<?, ?> record, Throwable error, int attempt);
+    /** Returns whether a record that failed with {@code error} on attempt {@code attempt} will be delivered again. */
+    boolean willRetry(Throwable error, int attempt);
 
     /** Never retries: every failure is final, as for an application that skips or dead-letters failed records. */
     static RetryPolicy never() {
-        return (record, error, attempt) -> false;
+        return (error, attempt) -> false;
     }
 
     /**
@@ -26,7 +25,7 @@ public interface RetryPolicy {
      */
     static RetryPolicy upTo(int maxAttempts) {
         ErrorClassifier classifier = ErrorClassifier.defaults();
-        return (record, error, attempt) -> attempt < maxAttempts
+        return (error, attempt) -> attempt < maxAttempts
                 && classifier.classify(error) != ErrorCategory.VALIDATION;
     }
 

@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -33,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A plain poll loop whose handler is wrapped in {@link LagwatchRecordProcessor}, fed by a producer
- * with the interceptor: the monitor's counts equal the application's own.
+ * with the interceptor: the monitor's counts equal the application's own, including retries sent
+ * back to the topic and retries in place.
  */
 class RecordProcessorIT {
 
@@ -60,34 +65,45 @@ class RecordProcessorIT {
                         .heartbeatInterval(Duration.ofSeconds(1))
                         .build()) {
             assertThat(monitor.awaitRunning(Duration.ofSeconds(60))).isTrue();
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, LagwatchProducerInterceptor.class.getName()),
-                    new StringSerializer(), new StringSerializer())) {
-                for (int i = 0; i < RECORDS; i++) {
-                    producer.send(new ProducerRecord<>(TOPIC, "r-" + i, i % 10 == 3 ? "invalid" : "ok"))
-                            .get(30, TimeUnit.SECONDS);
-                }
-            }
-
             AtomicInteger completed = new AtomicInteger();
             AtomicInteger failed = new AtomicInteger();
+            AtomicInteger retriedInPlace = new AtomicInteger();
+            AtomicInteger sentAgain = new AtomicInteger();
+            Set<String> seen = ConcurrentHashMap.newKeySet();
             Map<String, Object> consumerConfig = Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                     ConsumerConfig.GROUP_ID_CONFIG, "refund-service",
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
-                    new StringDeserializer());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, LagwatchProducerInterceptor.class.getName()),
+                    new StringSerializer(), new StringSerializer());
+                    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig,
+                            new StringDeserializer(), new StringDeserializer());
                     LagwatchRecordProcessor processor = new LagwatchRecordProcessor(recorder, "refund-service",
-                            "refund-1", RetryPolicy.never())) {
+                            "refund-1", RetryPolicy.upTo(3))) {
+                for (int i = 0; i < RECORDS; i++) {
+                    String value = i % 10 == 3 ? "invalid" : i % 10 == 5 ? "flaky" : "ok";
+                    producer.send(new ProducerRecord<>(TOPIC, "r-" + i, value)).get(30, TimeUnit.SECONDS);
+                }
                 consumer.subscribe(List.of(TOPIC));
                 await("every record processed").atMost(Duration.ofSeconds(60)).until(() -> {
                     for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                         try {
-                            processor.process(record, RecordProcessorIT::handle);
+                            processor.process(record, r -> handle(r, seen));
                             completed.incrementAndGet();
                         } catch (IllegalArgumentException e) {
                             failed.incrementAndGet();
+                        } catch (TimeoutException e) {
+                            // Half the timeouts go back to the end of the topic, half are retried in place.
+                            if (sentAgain.get() <= retriedInPlace.get()) {
+                                producer.send(LagwatchRecordProcessor.retryRecord(record)).get(30, TimeUnit.SECONDS);
+                                sentAgain.incrementAndGet();
+                            } else {
+                                consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+                                retriedInPlace.incrementAndGet();
+                                break;
+                            }
                         }
                     }
                     return completed.get() + failed.get() == RECORDS;
@@ -98,24 +114,34 @@ class RecordProcessorIT {
             }
 
             assertThat(failed.get()).isEqualTo(4);
+            assertThat(sentAgain.get()).isEqualTo(2);
+            assertThat(retriedInPlace.get()).isEqualTo(2);
             await("the monitor's counts equal the application's").atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .untilAsserted(() -> {
                         Scrape scrape = Scrape.of(port);
-                        assertThat(scrape.value("messaging_messages_enqueued_total", "queue", TOPIC)).isEqualTo(RECORDS);
+                        assertThat(scrape.value("messaging_messages_enqueued_total", "queue", TOPIC))
+                                .as("records sent again are not new messages").isEqualTo(RECORDS);
                         assertThat(scrape.value("messaging_messages_processed_total", "queue", TOPIC,
                                 "status", "success")).isEqualTo(completed.get());
                         assertThat(scrape.value("messaging_messages_failed_total", "queue", TOPIC,
                                 "error_type", "ValidationError")).isEqualTo(failed.get());
-                        assertThat(scrape.value("messaging_retries_total", "queue", TOPIC)).isZero();
+                        assertThat(scrape.value("messaging_messages_failed_total", "queue", TOPIC,
+                                "error_type", "TimeoutError")).isEqualTo(sentAgain.get() + retriedInPlace.get());
+                        assertThat(scrape.value("messaging_retries_total", "queue", TOPIC))
+                                .isEqualTo(sentAgain.get() + retriedInPlace.get());
                         assertThat(scrape.value("messaging_queue_depth", "queue", TOPIC)).isZero();
                         assertThat(scrape.value("messaging_active_consumers", "queue", TOPIC)).as("after close").isZero();
                     });
         }
     }
 
-    private static void handle(ConsumerRecord<String, String> record) {
+    /** Rejects invalid refunds for good, and times out on the first attempt at a flaky one. */
+    private static void handle(ConsumerRecord<String, String> record, Set<String> seen) throws TimeoutException {
         if (record.value().equals("invalid")) {
             throw new IllegalArgumentException("refund " + record.key() + " has no order");
+        }
+        if (record.value().equals("flaky") && seen.add(record.key())) {
+            throw new TimeoutException("payment service did not answer for refund " + record.key());
         }
     }
 

@@ -1,0 +1,87 @@
+package dev.lagwatch.client.kafka;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Records sent again for another attempt, awaiting their acknowledgement. Kafka passes a producer
+ * interceptor the record on send but only its topic, partition, offset and timestamp on
+ * acknowledgement, so the two are matched by topic and timestamp: a record sent again keeps the
+ * timestamp of its first delivery, which no new record of the topic is likely to share. Even when
+ * one does, one of the two is counted and the count stays exact.
+ *
+ * <p>A send that fails is acknowledged without a timestamp and so never claimed; its entry expires
+ * after {@code expiryMillis}, and the oldest entries go first beyond {@code capacity}.
+ */
+final class RetrySends {
+
+    private record Key(String topic, long timestamp) {
+    }
+
+    private record Entry(Key key, long addedAt) {
+    }
+
+    private final long expiryMillis;
+    private final int capacity;
+    /** Times each pending send was noted, oldest first; a claim takes the oldest. */
+    private final Map<Key, ArrayDeque<Long>> pending = new HashMap<>();
+    private final ArrayDeque<Entry> byAge = new ArrayDeque<>();
+
+    RetrySends(long expiryMillis, int capacity) {
+        this.expiryMillis = expiryMillis;
+        this.capacity = capacity;
+    }
+
+    /** Notes that a record of {@code topic} with {@code timestamp} was sent for another attempt. */
+    synchronized void expect(String topic, long timestamp, long now) {
+        expire(now);
+        if (byAge.size() >= capacity) {
+            drop(byAge.removeFirst());
+        }
+        Key key = new Key(topic, timestamp);
+        pending.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(now);
+        byAge.addLast(new Entry(key, now));
+    }
+
+    /** Returns whether an acknowledged record of {@code topic} with {@code timestamp} was one sent for another attempt. */
+    synchronized boolean claim(String topic, long timestamp, long now) {
+        expire(now);
+        Key key = new Key(topic, timestamp);
+        ArrayDeque<Long> times = pending.get(key);
+        if (times == null) {
+            return false;
+        }
+        times.removeFirst();
+        if (times.isEmpty()) {
+            pending.remove(key);
+        }
+        // The age queue keeps the claimed entry until it expires; drop() then finds it gone.
+        return true;
+    }
+
+    /** Returns how many sends await their acknowledgement. */
+    synchronized int size() {
+        return pending.values().stream().mapToInt(ArrayDeque::size).sum();
+    }
+
+    private void expire(long now) {
+        while (!byAge.isEmpty() && now - byAge.peekFirst().addedAt() >= expiryMillis) {
+            drop(byAge.removeFirst());
+        }
+    }
+
+    /**
+     * Forgets {@code entry} unless it was claimed. Claims take a key's oldest send and entries leave
+     * the age queue oldest first, so the entry is still pending exactly when its time heads its key's.
+     */
+    private void drop(Entry entry) {
+        ArrayDeque<Long> times = pending.get(entry.key());
+        if (times != null && times.peekFirst() == entry.addedAt()) {
+            times.removeFirst();
+            if (times.isEmpty()) {
+                pending.remove(entry.key());
+            }
+        }
+    }
+}
