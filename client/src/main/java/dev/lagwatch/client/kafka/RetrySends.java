@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * Records sent again for another attempt, awaiting their acknowledgement. Kafka passes a producer
  * interceptor the record on send but only its topic, partition, offset and timestamp on
- * acknowledgement, so the two are matched by topic and timestamp: a record sent again keeps the
- * timestamp of its first delivery, which no new record of the topic is likely to share. Even when
+ * acknowledgement, so the two are matched by topic and timestamp. A record sent again keeps the
+ * timestamp of its first delivery, which a new record of the topic is unlikely to share. Even when
  * one does, one of the two is counted and the count stays exact.
  *
  * <p>A send that fails is acknowledged without a timestamp and so never claimed; its entry expires

@@ -175,10 +175,12 @@ final class QueueAggregator implements Processor<String, LifecycleEvent, String,
             snapshots.publish(context.taskId(), QueueSnapshot.of(queue, states.get(queue), nowMillis));
         }
         changed.clear();
+        snapshots.passed(context.taskId(), nowMillis);
     }
 
     @Override
     public void close() {
+        snapshots.closed(context.taskId());
         for (String queue : states.keySet()) {
             snapshots.remove(context.taskId(), queue);
         }

@@ -22,6 +22,8 @@ public final class QueueSnapshots {
     /** Highest cumulative values published per queue by this process, kept when the queue moves away. */
     private final ConcurrentHashMap<String, QueueSnapshot> highest = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TaskId> owners = new ConcurrentHashMap<>();
+    /** When each open task last went through its changed queues and published them. */
+    private final ConcurrentHashMap<TaskId, Long> lastPassByTask = new ConcurrentHashMap<>();
     private final AtomicLong lastConflictLoggedAt = new AtomicLong(Long.MIN_VALUE / 2);
 
     /**
@@ -60,6 +62,25 @@ public final class QueueSnapshots {
             byQueue.remove(queue);
             highest.remove(queue);
         }
+    }
+
+    /** Notes that {@code task} published every queue it changed up to {@code nowMillis}. */
+    void passed(TaskId task, long nowMillis) {
+        lastPassByTask.put(task, nowMillis);
+    }
+
+    /** Notes that {@code task} closed: it publishes nothing more. */
+    void closed(TaskId task) {
+        lastPassByTask.remove(task);
+    }
+
+    /**
+     * Returns whether every open task has published, after {@code epochMillis}, all it had
+     * processed by then. A task that has not caught up with its input yet publishes nothing, so it
+     * keeps this {@code false}; so does a monitor with no open task.
+     */
+    public boolean publishedSince(long epochMillis) {
+        return !lastPassByTask.isEmpty() && lastPassByTask.values().stream().allMatch(pass -> pass > epochMillis);
     }
 
     private void logConflict(String queue, TaskId previous, TaskId current) {
