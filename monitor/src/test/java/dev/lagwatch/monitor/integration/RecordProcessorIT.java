@@ -3,6 +3,8 @@ package dev.lagwatch.monitor.integration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lagwatch.client.LifecycleRecorder;
 import dev.lagwatch.client.kafka.LagwatchProducerInterceptor;
 import dev.lagwatch.client.kafka.LagwatchRecordProcessor;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
@@ -132,7 +135,41 @@ class RecordProcessorIT {
                         assertThat(scrape.value("messaging_queue_depth", "queue", TOPIC)).isZero();
                         assertThat(scrape.value("messaging_active_consumers", "queue", TOPIC)).as("after close").isZero();
                     });
+            assertThat(startedAttempts(broker.bootstrapServers()))
+                    .as("attempts of the started events: first ones, then the retried ones")
+                    .containsEntry(1, (long) RECORDS)
+                    .containsEntry(2, (long) (sentAgain.get() + retriedInPlace.get()))
+                    .hasSize(2);
         }
+    }
+
+    /** Counts the started events of the topic's queue by attempt, read from the events topic. */
+    private static Map<Integer, Long> startedAttempts(String bootstrapServers) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Map<Integer, Long> byAttempt = new TreeMap<>();
+        try (KafkaConsumer<String, String> events = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "attempt-reader",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            events.subscribe(List.of(LifecycleRecorder.DEFAULT_TOPIC));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            // Every event is written by now; read until a poll comes back empty after the first records.
+            boolean seenAny = false;
+            while (System.nanoTime() < deadline) {
+                var records = events.poll(Duration.ofSeconds(2));
+                if (records.isEmpty() && seenAny) {
+                    break;
+                }
+                for (ConsumerRecord<String, String> record : records) {
+                    seenAny = true;
+                    JsonNode event = json.readTree(record.value());
+                    if (event.path("type").asText().equals("started") && event.path("queue").asText().equals(TOPIC)) {
+                        byAttempt.merge(event.path("attempt").asInt(1), 1L, Long::sum);
+                    }
+                }
+            }
+        }
+        return byAttempt;
     }
 
     /** Rejects invalid refunds for good, and times out on the first attempt at a flaky one. */
