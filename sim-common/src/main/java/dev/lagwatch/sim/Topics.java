@@ -1,6 +1,7 @@
 package dev.lagwatch.sim;
 
 import dev.lagwatch.client.ClientProperties;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ public final class Topics {
     private Topics() {
     }
 
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
+
     private static Admin createAdmin(Map<String, Object> config) {
         try {
             return Admin.create(config);
@@ -40,7 +43,8 @@ public final class Topics {
             int partitions) {
         Map<String, Object> config = new HashMap<>(kafkaProperties);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = createAdmin(config)) {
+        Admin admin = createAdmin(config);
+        try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = names.stream()
                     .filter(name -> !existing.contains(name))
@@ -68,6 +72,10 @@ public final class Topics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
+        } finally {
+            // A request that timed out above is still pending in the client; a plain close() would
+            // wait for it until the client's own 60 s API timeout.
+            admin.close(CLOSE_TIMEOUT);
         }
     }
 }
