@@ -37,6 +37,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * {@link LagwatchProducerInterceptor} does not count it as a new message. Without either, the
  * attempt is 1.
  *
+ * <p>The wait time of a retry counts from when it became available: the failure of the attempt
+ * before it when processed again in place, the time of sending for a record sent again.
+ *
  * <p>While the processor is open, the recorder sends heartbeats for each topic it has seen;
  * {@link #close()} sends closing ones. The handler's exceptions pass through unchanged. The
  * processor adds none of its own: recording never throws.
@@ -45,6 +48,11 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
 
     /** Header carrying the delivery attempt of a record sent again: a 4-byte big-endian int. */
     public static final String ATTEMPT_HEADER = "lagwatch-attempt";
+    /**
+     * Header carrying when a record sent again became available for its next attempt, epoch
+     * milliseconds as an 8-byte big-endian long, so that its wait time leaves out the earlier attempts.
+     */
+    public static final String AVAILABLE_AT_HEADER = "lagwatch-available-at";
 
     /** Processes one record; may throw what the application's processing throws. */
     @FunctionalInterface
@@ -58,14 +66,15 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
         void run() throws E;
     }
 
-    /** The last attempt at an offset of a partition that failed and was to be retried. */
-    private record RetryPending(long offset, int attempt) {
+    /** The last attempt at an offset of a partition that failed and was to be retried, and when it failed. */
+    private record RetryPending(long offset, int attempt, long failedAt) {
     }
 
     private final LifecycleRecorder recorder;
     private final String group;
     private final String consumerId;
     private final RetryPolicy retryPolicy;
+    private final int capacity;
     private final Map<String, ConsumerRecorder> byTopic = new ConcurrentHashMap<>();
     private final Map<String, RetryPending> retriesByPartition = new ConcurrentHashMap<>();
 
@@ -81,10 +90,21 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
      * @param retryPolicy whether a failed record will be delivered again
      */
     public LagwatchRecordProcessor(LifecycleRecorder recorder, String group, String consumerId, RetryPolicy retryPolicy) {
+        this(recorder, group, consumerId, retryPolicy, 1);
+    }
+
+    /**
+     * @param capacity how many records the callers of this processor handle at the same time, such
+     *     as a listener container's concurrency or Kafka Streams' {@code num.stream.threads}; the
+     *     monitor's saturation divides busy time by it
+     */
+    public LagwatchRecordProcessor(LifecycleRecorder recorder, String group, String consumerId, RetryPolicy retryPolicy,
+            int capacity) {
         this.recorder = recorder;
         this.group = group;
         this.consumerId = consumerId;
         this.retryPolicy = retryPolicy;
+        this.capacity = Math.max(1, capacity);
     }
 
     /**
@@ -112,18 +132,21 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
         String partitionKey = topic + "-" + partition;
         RetryPending pending = retriesByPartition.remove(partitionKey);
         int attempt = attemptOf(headers);
+        long enqueuedAt = timestamp > 0 ? timestamp : System.currentTimeMillis();
+        long availableAt = Math.max(enqueuedAt, availableAtOf(headers));
         if (pending != null && pending.offset() == offset) {
             attempt = Math.max(attempt, pending.attempt() + 1);
+            availableAt = Math.max(availableAt, pending.failedAt());
         }
-        long enqueuedAt = timestamp > 0 ? timestamp : System.currentTimeMillis();
-        Attempt started = byTopic.computeIfAbsent(topic, t -> recorder.consumer(t, group, consumerId))
-                .started(LagwatchProducerInterceptor.messageId(topic, partition, offset), enqueuedAt, attempt);
+        Attempt started = byTopic.computeIfAbsent(topic, t -> recorder.consumer(t, group, consumerId, capacity))
+                .started(LagwatchProducerInterceptor.messageId(topic, partition, offset), enqueuedAt, attempt,
+                        availableAt);
         try {
             work.run();
         } catch (Exception e) {
             boolean retry = retryPolicy.willRetry(e, attempt);
             if (retry) {
-                retriesByPartition.put(partitionKey, new RetryPending(offset, attempt));
+                retriesByPartition.put(partitionKey, new RetryPending(offset, attempt, System.currentTimeMillis()));
             }
             started.failed(e, retry);
             throw e;
@@ -141,14 +164,25 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
         return attempt >= 1 ? attempt : 1;
     }
 
+    /** Returns the time in {@code headers} a record sent again became available: 0 without the header. */
+    static long availableAtOf(Headers headers) {
+        Header header = headers == null ? null : headers.lastHeader(AVAILABLE_AT_HEADER);
+        if (header == null || header.value() == null || header.value().length != Long.BYTES) {
+            return 0;
+        }
+        return ByteBuffer.wrap(header.value()).getLong();
+    }
+
     /**
-     * Returns a copy of {@code record}'s headers with {@value #ATTEMPT_HEADER} set to its next attempt,
-     * for sending the record again.
+     * Returns a copy of {@code record}'s headers for sending it again: {@value #ATTEMPT_HEADER} set to
+     * its next attempt, and {@value #AVAILABLE_AT_HEADER} to now.
      */
     public static Headers nextAttemptHeaders(ConsumerRecord<?, ?> record) {
         Headers headers = new RecordHeaders(record.headers().toArray());
         headers.remove(ATTEMPT_HEADER);
+        headers.remove(AVAILABLE_AT_HEADER);
         headers.add(ATTEMPT_HEADER, ByteBuffer.allocate(Integer.BYTES).putInt(attemptOf(record.headers()) + 1).array());
+        headers.add(AVAILABLE_AT_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(System.currentTimeMillis()).array());
         return headers;
     }
 

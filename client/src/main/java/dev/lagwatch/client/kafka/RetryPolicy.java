@@ -2,6 +2,7 @@ package dev.lagwatch.client.kafka;
 
 import dev.lagwatch.client.ErrorClassifier;
 import dev.lagwatch.client.event.ErrorCategory;
+import java.util.function.Predicate;
 
 /**
  * Decides whether a record whose processing failed will be delivered again, which makes its
@@ -25,8 +26,15 @@ public interface RetryPolicy {
      */
     static RetryPolicy upTo(int maxAttempts) {
         ErrorClassifier classifier = ErrorClassifier.defaults();
-        return (error, attempt) -> attempt < maxAttempts
-                && classifier.classify(error) != ErrorCategory.VALIDATION;
+        return upTo(maxAttempts, error -> classifier.classify(error) == ErrorCategory.VALIDATION);
+    }
+
+    /**
+     * Retries up to {@code maxAttempts} attempts, except errors that {@code isFinal} accepts, such as
+     * the exceptions an application's error handler never retries.
+     */
+    static RetryPolicy upTo(int maxAttempts, Predicate<Throwable> isFinal) {
+        return (error, attempt) -> attempt < maxAttempts && !isFinal.test(error);
     }
 
     /** Three attempts; see {@link #upTo(int)}. */

@@ -61,6 +61,7 @@ class LagwatchRecordProcessorTest {
         ConsumerRecord<String, String> record = new ConsumerRecord<>("refunds", 3, 41, 1_700_000_000_000L,
                 TimestampType.CREATE_TIME, 0, 0, "order-7", "12.50", headers, Optional.empty());
 
+        long before = System.currentTimeMillis();
         ProducerRecord<String, String> again = LagwatchRecordProcessor.retryRecord(record);
 
         assertThat(again.topic()).isEqualTo("refunds");
@@ -70,6 +71,7 @@ class LagwatchRecordProcessorTest {
         assertThat(again.timestamp()).isEqualTo(1_700_000_000_000L);
         assertThat(again.headers().lastHeader("trace").value()).containsExactly(1, 2);
         assertThat(LagwatchRecordProcessor.attemptOf(again.headers())).isEqualTo(2);
+        assertThat(LagwatchRecordProcessor.availableAtOf(again.headers())).isBetween(before, System.currentTimeMillis());
         assertThat(LagwatchRecordProcessor.attemptOf(record.headers())).as("the original is unchanged").isEqualTo(1);
     }
 
@@ -82,6 +84,9 @@ class LagwatchRecordProcessorTest {
         assertThat(policy.willRetry(new TimeoutException("slow"), 3)).isFalse();
         assertThat(policy.willRetry(new IllegalArgumentException("no customer"), 1)).isFalse();
         assertThat(RetryPolicy.never().willRetry(new TimeoutException("slow"), 1)).isFalse();
+        RetryPolicy custom = RetryPolicy.upTo(2, error -> error instanceof ClassCastException);
+        assertThat(custom.willRetry(new ClassCastException("wrong type"), 1)).isFalse();
+        assertThat(custom.willRetry(new IllegalArgumentException("no customer"), 1)).isTrue();
     }
 
     @Test

@@ -13,7 +13,7 @@ import dev.lagwatch.monitor.Monitor;
 import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
-import dev.lagwatch.monitor.testing.Scrape;
+import dev.lagwatch.monitor.metrics.Scrape;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -143,7 +143,10 @@ class RecordProcessorIT {
         }
     }
 
-    /** Counts the started events of the topic's queue by attempt, read from the events topic. */
+    /**
+     * Counts the started events of the topic's queue by attempt, read from the events topic, and
+     * checks the availability time of every outcome.
+     */
     private static Map<Integer, Long> startedAttempts(String bootstrapServers) throws Exception {
         ObjectMapper json = new ObjectMapper();
         Map<Integer, Long> byAttempt = new TreeMap<>();
@@ -163,8 +166,17 @@ class RecordProcessorIT {
                 for (ConsumerRecord<String, String> record : records) {
                     seenAny = true;
                     JsonNode event = json.readTree(record.value());
-                    if (event.path("type").asText().equals("started") && event.path("queue").asText().equals(TOPIC)) {
-                        byAttempt.merge(event.path("attempt").asInt(1), 1L, Long::sum);
+                    if (!event.path("queue").asText().equals(TOPIC)) {
+                        continue;
+                    }
+                    String type = event.path("type").asText();
+                    int attempt = event.path("attempt").asInt(1);
+                    if (type.equals("started")) {
+                        byAttempt.merge(attempt, 1L, Long::sum);
+                    } else if (type.equals("completed") || type.equals("failed")) {
+                        // A retry becomes available when the attempt before it fails, after the enqueue.
+                        assertThat(event.path("available_at").asLong() > event.path("enqueued_at").asLong())
+                                .as("available_at after enqueued_at in " + event).isEqualTo(attempt > 1);
                     }
                 }
             }
