@@ -10,7 +10,7 @@ import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
 import dev.lagwatch.monitor.testing.JavaProcess;
-import dev.lagwatch.monitor.testing.Scrape;
+import dev.lagwatch.monitor.metrics.Scrape;
 import dev.lagwatch.sim.DurationDistribution;
 import dev.lagwatch.sim.FailureMix;
 import dev.lagwatch.sim.Ledger;

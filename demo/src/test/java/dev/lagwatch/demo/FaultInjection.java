@@ -7,7 +7,7 @@ import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
 import dev.lagwatch.monitor.testing.JavaProcess;
-import dev.lagwatch.monitor.testing.Scrape;
+import dev.lagwatch.monitor.metrics.Scrape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lagwatch.client.RecorderStats;
 import dev.lagwatch.demo.DemoScenario.QueueSpec;
-import dev.lagwatch.monitor.testing.Scrape;
+import dev.lagwatch.monitor.metrics.Scrape;
 import dev.lagwatch.sim.Ledger;
 import dev.lagwatch.sim.QueueLedger;
 import java.nio.file.Path;

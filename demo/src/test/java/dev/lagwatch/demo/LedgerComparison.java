@@ -3,7 +3,7 @@ package dev.lagwatch.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lagwatch.client.event.ErrorCategory;
-import dev.lagwatch.monitor.testing.Scrape;
+import dev.lagwatch.monitor.metrics.Scrape;
 import dev.lagwatch.monitor.topology.DurationHistogram;
 import dev.lagwatch.sim.QueueLedger;
 import java.util.List;

@@ -12,7 +12,7 @@ import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker.Listener;
 import dev.lagwatch.monitor.testing.FreePort;
 import dev.lagwatch.monitor.testing.JavaProcess;
-import dev.lagwatch.monitor.testing.Scrape;
+import dev.lagwatch.monitor.metrics.Scrape;
 import dev.lagwatch.monitor.testing.TestCertificates;
 import java.io.IOException;
 import java.io.Writer;

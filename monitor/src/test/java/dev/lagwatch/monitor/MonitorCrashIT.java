@@ -9,7 +9,7 @@ import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
 import dev.lagwatch.monitor.testing.GroupOffsets;
 import dev.lagwatch.monitor.testing.JavaProcess;
-import dev.lagwatch.monitor.testing.Scrape;
+import dev.lagwatch.monitor.metrics.Scrape;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import dev.lagwatch.client.event.ErrorCategory;
 import dev.lagwatch.client.event.LifecycleEvent;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
-import dev.lagwatch.monitor.testing.Scrape;
+import dev.lagwatch.monitor.metrics.Scrape;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import dev.lagwatch.client.LifecycleRecorder;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaCluster;
 import dev.lagwatch.monitor.testing.FreePort;
 import dev.lagwatch.monitor.testing.RecorderAccounting;
-import dev.lagwatch.monitor.testing.Scrape;
+import dev.lagwatch.monitor.metrics.Scrape;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
 import dev.lagwatch.monitor.testing.GroupOffsets;
-import dev.lagwatch.monitor.testing.Scrape;
+import dev.lagwatch.monitor.metrics.Scrape;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

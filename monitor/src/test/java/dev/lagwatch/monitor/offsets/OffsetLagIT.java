@@ -10,7 +10,7 @@ import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
 import dev.lagwatch.monitor.testing.Promtool;
-import dev.lagwatch.monitor.testing.Scrape;
+import dev.lagwatch.monitor.metrics.Scrape;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lagwatch.client.LifecycleRecorder;
 import dev.lagwatch.client.RecorderStats;
+import dev.lagwatch.monitor.metrics.Scrape;
 import java.time.Duration;
 
 /** Checks, after a fault, that a recorder accounted for every event and the monitor counted every one sent. */

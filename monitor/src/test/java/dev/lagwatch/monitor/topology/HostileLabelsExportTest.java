@@ -6,7 +6,7 @@ import dev.lagwatch.client.event.LifecycleEvent;
 import dev.lagwatch.monitor.metrics.MetricsServer;
 import dev.lagwatch.monitor.testing.FreePort;
 import dev.lagwatch.monitor.testing.Promtool;
-import dev.lagwatch.monitor.testing.Scrape;
+import dev.lagwatch.monitor.metrics.Scrape;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

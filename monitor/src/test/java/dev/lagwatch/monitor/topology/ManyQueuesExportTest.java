@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lagwatch.client.event.LifecycleEvent;
 import dev.lagwatch.monitor.metrics.MetricsServer;
 import dev.lagwatch.monitor.testing.FreePort;
-import dev.lagwatch.monitor.testing.Scrape;
+import dev.lagwatch.monitor.metrics.Scrape;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.TaskId;
