@@ -73,7 +73,7 @@ public final class Topics {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
         } finally {
-            // A request that timed out above is still pending in the client; a plain close() would
+            // A request that timed out above is still pending in the client, so a plain close() would
             // wait for it until the client's own 60 s API timeout.
             admin.close(CLOSE_TIMEOUT);
         }

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lagwatch.client.kafka.LagwatchProducerInterceptor;
 import dev.lagwatch.monitor.Monitor;
-import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.integration.examples.OrderValidationApp;
 import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.TestMonitors;
 import dev.lagwatch.monitor.metrics.Scrape;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -51,18 +51,11 @@ class KafkaStreamsIntegrationIT {
     Path applicationState;
 
     @Test
+    @SuppressWarnings("try") // The monitor runs while the try block does, and is read over HTTP.
     void monitorCountsEqualTheApplications() throws Exception {
         int port = FreePort.find();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-                Monitor monitor = Monitor.start(MonitorConfig.builder()
-                        .bootstrapServers(broker.bootstrapServers())
-                        .applicationId("streams-example-it")
-                        .stateDirectory(monitorState)
-                        .metricsHost("127.0.0.1")
-                        .metricsPort(port)
-                        .offsetLag(false)
-                        .build())) {
-            assertThat(monitor.awaitRunning(Duration.ofSeconds(60))).isTrue();
+                Monitor monitor = TestMonitors.startLifecycleOnly(broker, "streams-example-it", monitorState, port)) {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     broker.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic(QUEUE, 3, (short) 1),

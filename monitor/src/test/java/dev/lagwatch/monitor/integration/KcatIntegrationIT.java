@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lagwatch.monitor.Monitor;
-import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.TestMonitors;
 import dev.lagwatch.monitor.testing.GroupOffsets;
 import dev.lagwatch.monitor.metrics.Scrape;
 import java.io.IOException;
@@ -46,6 +46,7 @@ class KcatIntegrationIT {
     Path scriptDirectory;
 
     @Test
+    @SuppressWarnings("try") // The monitor runs while the try block does, and is read over HTTP.
     void monitorCountsEqualTheScripts() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/kcat")), "kcat is not installed (apt-get install kcat)");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed (apt-get install curl)");
@@ -57,15 +58,7 @@ class KcatIntegrationIT {
 
         int port = FreePort.find();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-                Monitor monitor = Monitor.start(MonitorConfig.builder()
-                        .bootstrapServers(broker.bootstrapServers())
-                        .applicationId("kcat-it")
-                        .stateDirectory(stateDirectory)
-                        .metricsHost("127.0.0.1")
-                        .metricsPort(port)
-                        .offsetLag(false)
-                        .build())) {
-            assertThat(monitor.awaitRunning(Duration.ofSeconds(60))).isTrue();
+                Monitor monitor = TestMonitors.startLifecycleOnly(broker, "kcat-it", stateDirectory, port)) {
             Map<String, String> environment = Map.of("KAFKA", broker.bootstrapServers(),
                     "METRICS", "http://127.0.0.1:" + port + "/metrics");
 

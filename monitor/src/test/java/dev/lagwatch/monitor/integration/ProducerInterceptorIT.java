@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.lagwatch.client.RecorderStats;
 import dev.lagwatch.client.kafka.LagwatchProducerInterceptor;
 import dev.lagwatch.monitor.Monitor;
-import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.TestMonitors;
 import dev.lagwatch.monitor.metrics.Scrape;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -59,18 +59,11 @@ class ProducerInterceptorIT {
     }
 
     @Test
+    @SuppressWarnings("try") // The monitor runs while the try block does, and is read over HTTP.
     void monitorCountsEveryRecordTheProducerWrote() throws Exception {
         int port = FreePort.find();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-                Monitor monitor = Monitor.start(MonitorConfig.builder()
-                        .bootstrapServers(broker.bootstrapServers())
-                        .applicationId("interceptor-it")
-                        .stateDirectory(stateDirectory)
-                        .metricsHost("127.0.0.1")
-                        .metricsPort(port)
-                        .offsetLag(false)
-                        .build())) {
-            assertThat(monitor.awaitRunning(Duration.ofSeconds(60))).isTrue();
+                Monitor monitor = TestMonitors.startLifecycleOnly(broker, "interceptor-it", stateDirectory, port)) {
 
             send(producerConfig(broker.bootstrapServers(), "shipping-app"), "shipments", 50);
 

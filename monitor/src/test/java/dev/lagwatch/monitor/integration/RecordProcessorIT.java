@@ -10,9 +10,9 @@ import dev.lagwatch.client.kafka.LagwatchProducerInterceptor;
 import dev.lagwatch.client.kafka.LagwatchRecordProcessor;
 import dev.lagwatch.client.kafka.RetryPolicy;
 import dev.lagwatch.monitor.Monitor;
-import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.TestMonitors;
 import dev.lagwatch.monitor.metrics.Scrape;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,22 +52,15 @@ class RecordProcessorIT {
     Path stateDirectory;
 
     @Test
+    @SuppressWarnings("try") // The monitor runs while the try block does, and is read over HTTP.
     void monitorCountsEqualTheApplications() throws Exception {
         int port = FreePort.find();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-                Monitor monitor = Monitor.start(MonitorConfig.builder()
-                        .bootstrapServers(broker.bootstrapServers())
-                        .applicationId("processor-it")
-                        .stateDirectory(stateDirectory)
-                        .metricsHost("127.0.0.1")
-                        .metricsPort(port)
-                        .offsetLag(false)
-                        .build());
+                Monitor monitor = TestMonitors.startLifecycleOnly(broker, "processor-it", stateDirectory, port);
                 LifecycleRecorder recorder = LifecycleRecorder.builder()
                         .bootstrapServers(broker.bootstrapServers())
                         .heartbeatInterval(Duration.ofSeconds(1))
                         .build()) {
-            assertThat(monitor.awaitRunning(Duration.ofSeconds(60))).isTrue();
             AtomicInteger completed = new AtomicInteger();
             AtomicInteger failed = new AtomicInteger();
             AtomicInteger retriedInPlace = new AtomicInteger();

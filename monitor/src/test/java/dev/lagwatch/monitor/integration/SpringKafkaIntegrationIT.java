@@ -12,6 +12,7 @@ import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.integration.examples.PaymentsConfig;
 import dev.lagwatch.monitor.integration.examples.PaymentsConfig.PaymentGateway;
 import dev.lagwatch.monitor.testing.FreePort;
+import dev.lagwatch.monitor.testing.TestMonitors;
 import dev.lagwatch.monitor.metrics.Scrape;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,19 +60,12 @@ class SpringKafkaIntegrationIT {
     Path monitorState;
 
     @Test
+    @SuppressWarnings("try") // The monitor runs while the try block does, and is read over HTTP.
     void monitorCountsEqualTheApplications() throws Exception {
         int port = FreePort.find();
         SpringCounts counts = new SpringCounts();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-                Monitor monitor = Monitor.start(MonitorConfig.builder()
-                        .bootstrapServers(broker.bootstrapServers())
-                        .applicationId("spring-example-it")
-                        .stateDirectory(monitorState)
-                        .metricsHost("127.0.0.1")
-                        .metricsPort(port)
-                        .offsetLag(false)
-                        .build())) {
-            assertThat(monitor.awaitRunning(Duration.ofSeconds(60))).isTrue();
+                Monitor monitor = TestMonitors.startLifecycleOnly(broker, "spring-example-it", monitorState, port)) {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     broker.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic(QUEUE, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
