@@ -24,6 +24,8 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -56,7 +58,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * extension uses its own Kafka Streams application id, so test classes sharing a broker do not
  * share state. They do share the events topic, so give their queues different names.
  */
-public final class LagwatchExtension implements BeforeAllCallback, AfterAllCallback {
+public final class LagwatchExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -127,6 +129,15 @@ public final class LagwatchExtension implements BeforeAllCallback, AfterAllCallb
         }
         metricsUri = URI.create("http://127.0.0.1:" + port + "/metrics");
         catchUp = new CatchUp(monitor);
+    }
+
+    /** Rejects registration in an instance field, where JUnit never calls {@link #beforeAll}. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (monitor == null) {
+            throw new ExtensionConfigurationException("LagwatchExtension starts once per test class: register it in a"
+                    + " static field with @RegisterExtension");
+        }
     }
 
     @Override
