@@ -27,6 +27,8 @@ final class RetrySends {
     /** Times each pending send was noted, oldest first; a claim takes the oldest. */
     private final Map<Key, ArrayDeque<Long>> pending = new HashMap<>();
     private final ArrayDeque<Entry> byAge = new ArrayDeque<>();
+    /** Entries in the age queue; read without the lock so that acknowledgements skip it while none wait. */
+    private volatile int entries;
 
     RetrySends(long expiryMillis, int capacity) {
         this.expiryMillis = expiryMillis;
@@ -42,10 +44,16 @@ final class RetrySends {
         Key key = new Key(topic, timestamp);
         pending.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(now);
         byAge.addLast(new Entry(key, now));
+        entries = byAge.size();
     }
 
     /** Returns whether an acknowledged record of {@code topic} with {@code timestamp} was one sent for another attempt. */
-    synchronized boolean claim(String topic, long timestamp, long now) {
+    boolean claim(String topic, long timestamp, long now) {
+        // expect() runs in onSend, before the producer sends the record, so its write is visible here.
+        return entries > 0 && claimPending(topic, timestamp, now);
+    }
+
+    private synchronized boolean claimPending(String topic, long timestamp, long now) {
         expire(now);
         Key key = new Key(topic, timestamp);
         ArrayDeque<Long> times = pending.get(key);
@@ -69,6 +77,7 @@ final class RetrySends {
         while (!byAge.isEmpty() && now - byAge.peekFirst().addedAt() >= expiryMillis) {
             drop(byAge.removeFirst());
         }
+        entries = byAge.size();
     }
 
     /**
