@@ -38,7 +38,7 @@ public final class ConsumerGroupLag {
 
     /**
      * Asserts that a poll started after this call measures an offset lag of at most {@code records}
-     * within {@code timeout}.
+     * within {@code timeout}, with a committed offset on every partition the group is assigned.
      *
      * @throws AssertionError naming the last lag, by topic, and the values seen
      */
@@ -53,7 +53,7 @@ public final class ConsumerGroupLag {
             if (polls(scrape) >= before + 2 && known(scrape)) {
                 last = scrape;
                 long lag = Math.round(scrape.sum(SUM_LAG, "group", group));
-                if (lag <= records) {
+                if (lag <= records && uncommitted(scrape).isEmpty()) {
                     return;
                 }
                 if (seen.isEmpty() || seen.get(seen.size() - 1) != lag) {
@@ -73,11 +73,14 @@ public final class ConsumerGroupLag {
         Map<String, Long> byTopic = new TreeMap<>();
         last.find("kafka_consumergroup_group_topic_sum_lag", "group", group)
                 .forEach(sample -> byTopic.merge(sample.labels().get("topic"), Math.round(sample.value()), Long::sum));
+        List<String> uncommitted = uncommitted(last);
         throw new AssertionError(String.format(Locale.ROOT,
                 "Consumer group '%s' did not reach an offset lag of %d within %s: lag %d (by topic: %s; time lag %s s)."
-                        + " Lags seen: %s",
+                        + " Lags seen: %s%s",
                 group, records, QueueMetrics.human(timeout), Math.round(last.sum(SUM_LAG, "group", group)), byTopic,
-                formatSeconds(last.sum("kafka_consumergroup_group_max_lag_seconds", "group", group)), seen));
+                formatSeconds(last.sum("kafka_consumergroup_group_max_lag_seconds", "group", group)), seen,
+                uncommitted.isEmpty() ? "" : ". Partitions it is assigned but never committed on, so their lag is"
+                        + " unknown: " + uncommitted));
     }
 
     private Scrape freshPoll(Duration timeout) {
@@ -93,6 +96,16 @@ public final class ConsumerGroupLag {
                     + "; failed polls so far: " + Math.round(scrape.sum(POLLS, "result", "failure")));
         }
         return scrape;
+    }
+
+    /** Returns the partitions the group is assigned but has no committed offset on, as topic-partition. */
+    private List<String> uncommitted(Scrape scrape) {
+        return scrape.find("lagwatch_offset_partition_condition", "group", group, "condition", "no_committed_offset")
+                .stream()
+                .filter(sample -> sample.value() > 0)
+                .map(sample -> sample.labels().get("topic") + "-" + sample.labels().get("partition"))
+                .sorted()
+                .toList();
     }
 
     private static double polls(Scrape scrape) {

@@ -204,8 +204,9 @@ public final class LagwatchExtension implements BeforeAllCallback, BeforeEachCal
 
     /**
      * Waits until the monitor has processed and published every lifecycle event written to the
-     * events topic before this call. Events still in a recorder's buffer are not written yet: flush
-     * or close the application's recorders first.
+     * events topic before this call. Events still in a recorder's buffer are not written yet. A
+     * recorder sends them within its producer's {@code linger.ms}, and closing it, or a producer
+     * with the interceptor, sends them at once.
      *
      * @throws AssertionError when it takes longer than {@code timeout}
      */

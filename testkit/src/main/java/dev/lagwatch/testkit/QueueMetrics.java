@@ -88,7 +88,9 @@ public final class QueueMetrics {
 
     /**
      * Asserts that the queue's depth is 0 at some moment within {@code timeout}, measured after the
-     * monitor processed every event written before that moment.
+     * monitor processed every event written before that moment. Nothing may be in flight then,
+     * and every message finished must have been enqueued: a depth of 0 from outcomes without
+     * enqueued events means the producer records none, not that the queue drained.
      *
      * @throws AssertionError naming the last depth and the counts behind it
      */
@@ -109,7 +111,7 @@ public final class QueueMetrics {
             last = lagwatch.scrape();
             if (known(last)) {
                 long depth = count(last, "messaging_queue_depth");
-                if (depth == 0) {
+                if (depth == 0 && count(last, "messaging_queue_in_flight") == 0 && missingEnqueued(last) == 0) {
                     return;
                 }
                 if (depths.isEmpty() || depths.get(depths.size() - 1) != depth) {
@@ -123,6 +125,18 @@ public final class QueueMetrics {
         }
         if (!known(last)) {
             throw unknownQueue(last);
+        }
+        long missing = missingEnqueued(last);
+        if (missing > 0) {
+            throw new AssertionError(String.format(Locale.ROOT,
+                    "Queue %s has %d message(s) finished for good with no enqueued event (enqueued %d, completed %d,"
+                            + " failed for good %d). Check that the producer records enqueued events: the"
+                            + " LagwatchProducerInterceptor in its settings, with no misspelt lagwatch. setting"
+                            + " (it logs an error), or LifecycleRecorder.enqueued()",
+                    quoted(), missing, count(last, "messaging_messages_enqueued_total"),
+                    count(last, "messaging_messages_processed_total", "status", "success"),
+                    count(last, "messaging_messages_processed_total", "status", "failure")
+                            - count(last, "messaging_retries_total")));
         }
         throw new AssertionError(String.format(Locale.ROOT,
                 "Queue %s did not drain to 0 within %s: depth %d (enqueued %d, completed %d, failed %d of which"
@@ -181,6 +195,17 @@ public final class QueueMetrics {
         }
     }
 
+    /**
+     * Returns how many more messages finished for good (completed, or failed without retry) than
+     * were enqueued. More than 0 means that the producer side records too few enqueued events.
+     */
+    private long missingEnqueued(Scrape scrape) {
+        long finished = count(scrape, "messaging_messages_processed_total", "status", "success")
+                + count(scrape, "messaging_messages_processed_total", "status", "failure")
+                - count(scrape, "messaging_retries_total");
+        return Math.max(0, finished - count(scrape, "messaging_messages_enqueued_total"));
+    }
+
     /** Waits for the monitor to catch up, then scrapes it; fails when it has never seen the queue. */
     private Scrape read() {
         lagwatch.awaitCaughtUp(READ_TIMEOUT);
@@ -200,7 +225,8 @@ public final class QueueMetrics {
         scrape.find("messaging_messages_enqueued_total").forEach(sample -> queues.add(sample.labels().get("queue")));
         return new AssertionError("The lagwatch monitor has no lifecycle event of queue " + quoted()
                 + "; the queues it has: " + queues + ". Check that the application records its events to "
-                + lagwatch.eventsTopic() + " on " + lagwatch.bootstrapServers() + " and flushes its recorder");
+                + lagwatch.eventsTopic() + " on " + lagwatch.bootstrapServers() + ", and that its recorders have sent their"
+                + " events: closing a recorder, or a producer with the interceptor, sends what they buffer");
     }
 
     private long count(Scrape scrape, String name, String... labelPairs) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -186,6 +187,47 @@ class PlainKafkaApplicationIT {
         assertThatThrownBy(() -> lagwatch.queue("nosuchqueue").enqueued())
                 .hasMessageContaining("no lifecycle event of queue 'nosuchqueue'")
                 .hasMessageContaining(ORDERS);
+    }
+
+    @Test
+    void drainAssertionCatchesMissingEnqueued() {
+        // A consumer that records its outcomes, fed by a producer that records nothing.
+        try (LifecycleRecorder recorder = lagwatch.recorderBuilder().build()) {
+            var consumer = recorder.consumer("unannounced", GROUP, "billing-2");
+            for (int i = 0; i < 3; i++) {
+                consumer.started("u-" + i, System.currentTimeMillis(), 1).completed();
+            }
+        }
+
+        assertThatThrownBy(() -> lagwatch.queue("unannounced").assertDrainsWithin(Duration.ofSeconds(2)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("has 3 message(s) finished for good with no enqueued event (enqueued 0")
+                .hasMessageContaining("LagwatchProducerInterceptor");
+    }
+
+    @Test
+    void lagAssertionWaitsForEveryCommit() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", lagwatch.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("digest", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int partition = 0; partition < 2; partition++) {
+                producer.send(new ProducerRecord<>("digest", partition, "d", "summary")).get(30, TimeUnit.SECONDS);
+            }
+        }
+        try (KafkaConsumer<String, String> digest = consumer("digest-sender")) {
+            digest.subscribe(List.of("digest"));
+            await("both partitions assigned").atMost(Duration.ofSeconds(30)).until(() -> {
+                digest.poll(Duration.ofMillis(100));
+                return digest.assignment().size() == 2;
+            });
+            digest.commitSync(Map.of(new TopicPartition("digest", 0), new OffsetAndMetadata(1)));
+
+            assertThatThrownBy(() -> lagwatch.consumerGroup("digest-sender").assertLagReaches(0, Duration.ofSeconds(4)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("lag 0")
+                    .hasMessageContaining("never committed on, so their lag is unknown: [digest-1]");
+        }
     }
 
     @Test

@@ -54,7 +54,8 @@ public final class LagwatchProducerInterceptor implements ProducerInterceptor<Ob
     public static final String CLOSE_TIMEOUT_MS = "lagwatch.close.timeout.ms";
     /**
      * Prefix of the settings of the recorder's own producer, such as {@code lagwatch.kafka.sasl.jaas.config}.
-     * Without any, it takes the application producer's {@code security.protocol}, {@code sasl.*} and {@code ssl.*}.
+     * They override the application producer's {@code security.protocol}, {@code sasl.*} and
+     * {@code ssl.*}, which the recorder's producer takes otherwise.
      */
     public static final String KAFKA_PREFIX = "lagwatch.kafka.";
 
@@ -108,14 +109,13 @@ public final class LagwatchProducerInterceptor implements ProducerInterceptor<Ob
                 errors.add("unknown setting " + key);
             }
         }
-        if (recorderKafka.isEmpty()) {
-            configs.forEach((key, value) -> {
-                if (key.equals(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG) || key.startsWith("sasl.")
-                        || key.startsWith("ssl.")) {
-                    recorderKafka.put(key, value);
-                }
-            });
-        }
+        // The application producer's security settings come first; lagwatch.kafka.* settings override them.
+        configs.forEach((key, value) -> {
+            if ((key.equals(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG) || key.startsWith("sasl.")
+                    || key.startsWith("ssl.")) && !recorderKafka.containsKey(key)) {
+                recorderKafka.put(key, value);
+            }
+        });
         Object bootstrap = configs.containsKey(EVENTS_BOOTSTRAP_SERVERS) ? configs.get(EVENTS_BOOTSTRAP_SERVERS)
                 : configs.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
         builder.bootstrapServers(bootstrap instanceof List<?> list ? String.join(",", list.stream()

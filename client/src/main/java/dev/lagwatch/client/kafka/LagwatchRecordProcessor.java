@@ -143,7 +143,8 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
                         availableAt);
         try {
             work.run();
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            // Errors too: an attempt without an outcome would stay in flight for good.
             boolean retry = retryPolicy.willRetry(e, attempt);
             if (retry) {
                 retriesByPartition.put(partitionKey, new RetryPending(offset, attempt, System.currentTimeMillis()));
@@ -152,6 +153,17 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
             throw e;
         }
         started.completed();
+    }
+
+    /**
+     * Returns whether the latest attempt at {@code record} failed and the retry policy decided that
+     * the record will be delivered again. An application that retries decides with it, so that
+     * what it does matches what the monitor recorded: it seeks back to the record, or sends
+     * {@link #retryRecord(ConsumerRecord)}.
+     */
+    public boolean retryPending(ConsumerRecord<?, ?> record) {
+        RetryPending pending = retriesByPartition.get(record.topic() + "-" + record.partition());
+        return pending != null && pending.offset() == record.offset();
     }
 
     /** Returns the attempt number in {@code headers}: 1 without the header or with an unreadable one. */

@@ -90,6 +90,50 @@ class LagwatchRecordProcessorTest {
     }
 
     @Test
+    void errorsGetAnOutcome() {
+        LifecycleRecorder recorder = LifecycleRecorder.builder().bootstrapServers(NO_BROKER)
+                .closeTimeout(Duration.ZERO).heartbeatInterval(Duration.ZERO).build();
+        LagwatchRecordProcessor processor = new LagwatchRecordProcessor(recorder, "billing", "billing-1");
+        AssertionError bug = new AssertionError("handler bug");
+
+        Throwable thrown = catchThrowable(() -> processor.process(new ConsumerRecord<>("invoices", 0, 5, "k", "v"), r -> {
+            throw bug;
+        }));
+
+        assertThat(thrown).isSameAs(bug);
+        assertThat(recorder.stats().recorded()).as("started and failed").isEqualTo(2);
+        processor.close();
+        recorder.close();
+    }
+
+    @Test
+    void retryPendingFollowsThePolicy() throws Exception {
+        LifecycleRecorder recorder = LifecycleRecorder.builder().bootstrapServers(NO_BROKER)
+                .closeTimeout(Duration.ZERO).heartbeatInterval(Duration.ZERO).build();
+        ConsumerRecord<String, String> slow = new ConsumerRecord<>("invoices", 0, 5, "k", "slow");
+        ConsumerRecord<String, String> invalid = new ConsumerRecord<>("invoices", 1, 9, "k", "invalid");
+        try (LagwatchRecordProcessor processor = new LagwatchRecordProcessor(recorder, "billing", "billing-1",
+                RetryPolicy.upTo(2))) {
+            LagwatchRecordProcessor.RecordHandler<String, String, Exception> handler = r -> {
+                if (r.value().equals("invalid")) {
+                    throw new IllegalArgumentException("no customer");
+                }
+                throw new TimeoutException("slow");
+            };
+
+            catchThrowable(() -> processor.process(slow, handler));
+            assertThat(processor.retryPending(slow)).as("attempt 1 of 2").isTrue();
+            catchThrowable(() -> processor.process(slow, handler));
+            assertThat(processor.retryPending(slow)).as("attempt 2 of 2").isFalse();
+            catchThrowable(() -> processor.process(invalid, handler));
+            assertThat(processor.retryPending(invalid)).as("validation error").isFalse();
+            processor.process(new ConsumerRecord<>("invoices", 0, 6, "k", "ok"), r -> { });
+            assertThat(processor.retryPending(slow)).isFalse();
+        }
+        recorder.close();
+    }
+
+    @Test
     void closedProcessorStillRunsHandlers() {
         LifecycleRecorder recorder = LifecycleRecorder.builder().bootstrapServers(NO_BROKER)
                 .closeTimeout(Duration.ZERO).heartbeatInterval(Duration.ZERO).build();

@@ -221,11 +221,19 @@ public final class OffsetLagMetrics implements AutoCloseable {
                 .buildWithCallback(m -> eachPartition((group, p) -> recorder.accept(m, p))));
     }
 
+    /**
+     * Serves one value per group. A group none of whose partitions has a lag sample, because it
+     * never committed on them, has no series: a 0 would claim it had read everything.
+     */
     private void groupGauge(Meter meter, String name, String description, ToLongFunction<Group> value) {
         instruments.add(meter.gaugeBuilder(name)
                 .ofLongs()
                 .setDescription(description)
-                .buildWithCallback(m -> eachGroup(group -> m.record(value.applyAsLong(group), groupAttributes(group)))));
+                .buildWithCallback(m -> eachGroup(group -> {
+                    if (group.hasLag()) {
+                        m.record(value.applyAsLong(group), groupAttributes(group));
+                    }
+                })));
     }
 
     private void snapshot(Consumer<OffsetSnapshot> action) {

@@ -35,6 +35,11 @@ public record OffsetSnapshot(List<Group> groups, List<PartitionOffsets> partitio
             backwardCommitsByTopic = Map.copyOf(backwardCommitsByTopic);
         }
 
+        /** Returns whether any partition of the group has an offset lag sample. */
+        public boolean hasLag() {
+            return partitions.stream().anyMatch(p -> p.lag().hasLag());
+        }
+
         /** Returns the largest offset lag over the partitions with a sample, or 0. */
         public long maxLag() {
             return partitions.stream().filter(p -> p.lag().hasLag()).mapToLong(p -> p.lag().lag()).max().orElse(0);

@@ -412,6 +412,9 @@ class OffsetLagIT {
                 assertThat(scrape.value("lagwatch_offset_partition_condition", "group", "mirror", "condition",
                         "no_committed_offset")).isEqualTo(1);
                 assertThat(scrape.find("kafka_consumergroup_group_lag", "group", "mirror")).isEmpty();
+                assertThat(scrape.find("kafka_consumergroup_group_sum_lag", "group", "mirror"))
+                        .as("no 0 that would read as caught up").isEmpty();
+                assertThat(scrape.find("kafka_consumergroup_group_max_lag", "group", "mirror")).isEmpty();
                 assertThat(scrape.value("lagwatch_consumergroup_members", "group", "mirror")).isEqualTo(1);
                 assertThat(scrape.value("lagwatch_consumergroup_state", "group", "mirror", "state", "Stable"))
                         .isEqualTo(1);

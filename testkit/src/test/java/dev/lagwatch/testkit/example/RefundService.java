@@ -31,7 +31,6 @@ public final class RefundService implements AutoCloseable {
     private static final String GROUP = "refund-service";
 
     private final PaymentGateway gateway;
-    private final RetryPolicy retryPolicy = RetryPolicy.upTo(3);
     private final KafkaProducer<String, String> producer;
     private final KafkaConsumer<String, String> consumer;
     private final LifecycleRecorder recorder;
@@ -62,15 +61,15 @@ public final class RefundService implements AutoCloseable {
     /** Pays requested refunds until {@link #close()} is called from another thread. */
     public void run() {
         try (LagwatchRecordProcessor processor = new LagwatchRecordProcessor(recorder, GROUP, "refund-1",
-                retryPolicy)) {
+                RetryPolicy.upTo(3))) {
             consumer.subscribe(List.of(TOPIC));
             while (running) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
                     try {
                         processor.process(record, r -> gateway.refund(r.key(), r.value()));
                     } catch (Exception e) {
-                        // The same policy that told the monitor whether this failure is retried decides it here.
-                        if (retryPolicy.willRetry(e, LagwatchRecordProcessor.attemptOf(record.headers()))) {
+                        // The retry policy decided whether this failure is retried, and told the monitor.
+                        if (processor.retryPending(record)) {
                             producer.send(LagwatchRecordProcessor.retryRecord(record));
                         }
                     }
