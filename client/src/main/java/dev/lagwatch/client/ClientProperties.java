@@ -106,6 +106,15 @@ public final class ClientProperties {
      * @param client what was being created, such as "admin client" or "producer"
      */
     public static String clientCreationFailed(String client, Throwable error) {
+        return clientCreationFailed(client, error, "--command-config, --kafka-property or the "
+                + ENVIRONMENT_PREFIX + "* environment variables");
+    }
+
+    /**
+     * Returns the message for Kafka settings that a client cannot be built from, such as SASL
+     * without {@code sasl.jaas.config}, naming where the settings come from in {@code settingsSource}.
+     */
+    public static String clientCreationFailed(String client, Throwable error, String settingsSource) {
         Throwable cause = error;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
@@ -113,8 +122,8 @@ public final class ClientProperties {
         String reason = cause == error ? String.valueOf(error.getMessage())
                 : error.getMessage() + ": " + cause.getMessage();
         return "Cannot create the Kafka " + client + " from the settings given: " + reason + ". Check"
-                + " security.protocol, sasl.mechanism, sasl.jaas.config and the ssl.* settings given with"
-                + " --command-config, --kafka-property or the " + ENVIRONMENT_PREFIX + "* environment variables";
+                + " security.protocol, sasl.mechanism, sasl.jaas.config and the ssl.* settings given with "
+                + settingsSource;
     }
 
     /**

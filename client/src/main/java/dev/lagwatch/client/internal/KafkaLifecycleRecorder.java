@@ -116,7 +116,9 @@ public final class KafkaLifecycleRecorder implements LifecycleRecorder {
             return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         } catch (KafkaException e) {
             throw new IllegalArgumentException("Invalid Kafka producer configuration for the lagwatch recorder. "
-                    + ClientProperties.clientCreationFailed("producer", e), e);
+                    + ClientProperties.clientCreationFailed("producer", e, "LifecycleRecorder.Builder.producerProperty,"
+                            + " the lagwatch.kafka.* settings and the security settings of a producer with the"
+                            + " lagwatch interceptor, or the --kafka-property options of the lagwatch programs"), e);
         }
     }
 
