@@ -59,9 +59,12 @@ class MonitorCrashIT {
             Scrape beforeKill;
             try {
                 record(recorder, 0, 20);
-                await("first monitor commits 20").atMost(Duration.ofSeconds(90)).ignoreExceptions()
-                        .until(() -> GroupOffsets.uncommitted(broker.bootstrapServers(), "monitor-crash-it",
-                                MonitorConfig.DEFAULT_EVENTS_TOPIC) == 0);
+                // Both: the offsets alone read "nothing uncommitted" before the events reach the topic.
+                await("first monitor counts and commits 20").atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                        .until(() -> Scrape.of(firstPort).value("messaging_messages_enqueued_total", "queue",
+                                "crash-orders") == 20
+                                && GroupOffsets.uncommitted(broker.bootstrapServers(), "monitor-crash-it",
+                                        MonitorConfig.DEFAULT_EVENTS_TOPIC) == 0);
                 record(recorder, 20, 50);
                 await("first monitor counts 50").atMost(Duration.ofSeconds(10)).ignoreExceptions()
                         .untilAsserted(() -> assertThat(Scrape.of(firstPort)

@@ -27,10 +27,15 @@ public final class ConsumerGroupLag {
         this.group = group;
     }
 
-    /** Returns the group's offset lag summed over its partitions, from a poll that started after this call. */
+    /**
+     * Returns the group's offset lag summed over its partitions, from a poll that started after
+     * this call.
+     *
+     * @throws AssertionError when the group has a partition it never committed on, whose lag is unknown
+     */
     public long lag() {
         Scrape scrape = freshPoll(QueueMetrics.READ_TIMEOUT);
-        if (!known(scrape)) {
+        if (!known(scrape) || !uncommitted(scrape).isEmpty()) {
             throw unknownGroup(scrape);
         }
         return Math.round(scrape.sum(SUM_LAG, "group", group));
@@ -118,6 +123,12 @@ public final class ConsumerGroupLag {
     }
 
     private AssertionError unknownGroup(Scrape scrape) {
+        List<String> uncommitted = uncommitted(scrape);
+        if (!uncommitted.isEmpty()) {
+            return new AssertionError("Consumer group '" + group + "' is assigned partitions it never committed an"
+                    + " offset on, so their lag is unknown: " + uncommitted + ". Commit after processing, or wait"
+                    + " for the group's first commit");
+        }
         TreeSet<String> groups = new TreeSet<>();
         scrape.find(SUM_LAG).forEach(sample -> groups.add(sample.labels().get("group")));
         return new AssertionError("The lagwatch monitor measured no offset lag for consumer group '" + group

@@ -221,6 +221,10 @@ class PlainKafkaApplicationIT {
                 digest.poll(Duration.ofMillis(100));
                 return digest.assignment().size() == 2;
             });
+            assertThatThrownBy(() -> lagwatch.consumerGroup("digest-sender").lag())
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("never committed an offset on, so their lag is unknown: [digest-0, digest-1]");
+
             digest.commitSync(Map.of(new TopicPartition("digest", 0), new OffsetAndMetadata(1)));
 
             assertThatThrownBy(() -> lagwatch.consumerGroup("digest-sender").assertLagReaches(0, Duration.ofSeconds(4)))

@@ -131,8 +131,10 @@ public final class LagwatchProducerInterceptor implements ProducerInterceptor<Ob
             }
         }
         if (!errors.isEmpty()) {
-            log.error("lagwatch interceptor of producer {} records nothing: {}. Valid settings: {}, and {}<Kafka setting>",
-                    clientId, String.join("; ", errors), new TreeSet<>(KEYS), KAFKA_PREFIX);
+            boolean unknownKey = errors.stream().anyMatch(error -> error.startsWith("unknown setting"));
+            log.error("lagwatch interceptor of producer {} records nothing: {}{}", clientId, String.join("; ", errors),
+                    unknownKey ? ". Valid settings: " + new TreeSet<>(KEYS) + ", and " + KAFKA_PREFIX + "<Kafka setting>"
+                            : "");
             return;
         }
         RUNNING.put(clientId, this);
