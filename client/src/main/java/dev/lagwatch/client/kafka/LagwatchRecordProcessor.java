@@ -11,6 +11,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records the lifecycle of every record an application's consumer processes: {@code started}
@@ -40,11 +42,14 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * <p>The wait time of a retry counts from when it became available: the failure of the attempt
  * before it when processed again in place, the time of sending for a record sent again.
  *
- * <p>While the processor is open, the recorder sends heartbeats for each topic it has seen;
+ * <p>While the processor is open, the recorder sends heartbeats for each topic it has seen, and
  * {@link #close()} sends closing ones. The handler's exceptions pass through unchanged. The
- * processor adds none of its own: recording never throws.
+ * processor adds none of its own: the recorder drops and counts what it cannot send, and a retry
+ * policy that throws is logged and read as no retry.
  */
 public final class LagwatchRecordProcessor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LagwatchRecordProcessor.class);
 
     /** Header carrying the delivery attempt of a record sent again: a 4-byte big-endian int. */
     public static final String ATTEMPT_HEADER = "lagwatch-attempt";
@@ -145,7 +150,7 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
             work.run();
         } catch (Throwable e) {
             // Errors too: an attempt without an outcome would stay in flight for good.
-            boolean retry = retryPolicy.willRetry(e, attempt);
+            boolean retry = willRetry(e, topic, partition, offset, attempt);
             if (retry) {
                 retriesByPartition.put(partitionKey, new RetryPending(offset, attempt, System.currentTimeMillis()));
             }
@@ -153,6 +158,17 @@ public final class LagwatchRecordProcessor implements AutoCloseable {
             throw e;
         }
         started.completed();
+    }
+
+    /** Asks the retry policy; a policy that throws is logged, and the failure is then final. */
+    private boolean willRetry(Throwable error, String topic, int partition, long offset, int attempt) {
+        try {
+            return retryPolicy.willRetry(error, attempt);
+        } catch (RuntimeException e) {
+            log.warn("lagwatch retry policy failed for {}, attempt {}; recording the failure as final",
+                    LagwatchProducerInterceptor.messageId(topic, partition, offset), attempt, e);
+            return false;
+        }
     }
 
     /**

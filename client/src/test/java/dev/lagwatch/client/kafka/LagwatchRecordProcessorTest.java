@@ -134,6 +134,28 @@ class LagwatchRecordProcessorTest {
     }
 
     @Test
+    void throwingPolicyMakesFailureFinal() {
+        LifecycleRecorder recorder = LifecycleRecorder.builder().bootstrapServers(NO_BROKER)
+                .closeTimeout(Duration.ZERO).heartbeatInterval(Duration.ZERO).build();
+        RetryPolicy broken = (error, attempt) -> {
+            throw new IllegalStateException("policy bug");
+        };
+        ConsumerRecord<String, String> record = new ConsumerRecord<>("invoices", 0, 5, "k", "v");
+        TimeoutException failure = new TimeoutException("slow");
+
+        try (LagwatchRecordProcessor processor = new LagwatchRecordProcessor(recorder, "billing", "billing-1", broken)) {
+            Throwable thrown = catchThrowable(() -> processor.process(record, r -> {
+                throw failure;
+            }));
+
+            assertThat(thrown).as("the handler's exception, not the policy's").isSameAs(failure);
+            assertThat(processor.retryPending(record)).isFalse();
+            assertThat(recorder.stats().recorded()).as("started and failed").isEqualTo(2);
+        }
+        recorder.close();
+    }
+
+    @Test
     void closedProcessorStillRunsHandlers() {
         LifecycleRecorder recorder = LifecycleRecorder.builder().bootstrapServers(NO_BROKER)
                 .closeTimeout(Duration.ZERO).heartbeatInterval(Duration.ZERO).build();

@@ -143,7 +143,7 @@ public final class Scrape {
         return samples.stream().filter(matches).toList();
     }
 
-    /** The sum of the samples matching, or {@code NaN} when there is none. */
+    /** Returns the sum of the samples matching, or {@code NaN} when there is none. */
     public double sum(String name, String... labelPairs) {
         List<Sample> found = find(name, labelPairs);
         return found.isEmpty() ? Double.NaN : found.stream().mapToDouble(Sample::value).sum();
