@@ -27,8 +27,8 @@ final class RetrySends {
     /** Times each pending send was noted, oldest first; a claim takes the oldest. */
     private final Map<Key, ArrayDeque<Long>> pending = new HashMap<>();
     private final ArrayDeque<Entry> byAge = new ArrayDeque<>();
-    /** Entries in the age queue; read without the lock so that acknowledgements skip it while none wait. */
-    private volatile int entries;
+    /** Sends noted and not yet claimed or forgotten, read without the lock so that acknowledgements skip it. */
+    private volatile int waiting;
 
     RetrySends(long expiryMillis, int capacity) {
         this.expiryMillis = expiryMillis;
@@ -44,13 +44,13 @@ final class RetrySends {
         Key key = new Key(topic, timestamp);
         pending.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(now);
         byAge.addLast(new Entry(key, now));
-        entries = byAge.size();
+        waiting++;
     }
 
     /** Returns whether an acknowledged record of {@code topic} with {@code timestamp} was one sent for another attempt. */
     boolean claim(String topic, long timestamp, long now) {
         // expect() runs in onSend, before the producer sends the record, so its write is visible here.
-        return entries > 0 && claimPending(topic, timestamp, now);
+        return waiting > 0 && claimPending(topic, timestamp, now);
     }
 
     private synchronized boolean claimPending(String topic, long timestamp, long now) {
@@ -64,20 +64,20 @@ final class RetrySends {
         if (times.isEmpty()) {
             pending.remove(key);
         }
+        waiting--;
         // The age queue keeps the claimed entry until it expires; drop() then finds it gone.
         return true;
     }
 
     /** Returns how many sends await their acknowledgement. */
-    synchronized int size() {
-        return pending.values().stream().mapToInt(ArrayDeque::size).sum();
+    int size() {
+        return waiting;
     }
 
     private void expire(long now) {
         while (!byAge.isEmpty() && now - byAge.peekFirst().addedAt() >= expiryMillis) {
             drop(byAge.removeFirst());
         }
-        entries = byAge.size();
     }
 
     /**
@@ -91,6 +91,7 @@ final class RetrySends {
             if (times.isEmpty()) {
                 pending.remove(entry.key());
             }
+            waiting--;
         }
     }
 }

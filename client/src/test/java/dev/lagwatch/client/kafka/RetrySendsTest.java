@@ -16,6 +16,7 @@ class RetrySendsTest {
         assertThat(sends.claim("refunds", 42, 2)).isTrue();
         assertThat(sends.claim("refunds", 42, 3)).isTrue();
         assertThat(sends.claim("refunds", 42, 4)).as("a third record with the same timestamp is new").isFalse();
+        assertThat(sends.size()).isZero();
     }
 
     @Test
