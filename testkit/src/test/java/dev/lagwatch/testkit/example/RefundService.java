@@ -68,7 +68,7 @@ public final class RefundService implements AutoCloseable {
                     try {
                         processor.process(record, r -> gateway.refund(r.key(), r.value()));
                     } catch (Exception e) {
-                        // The retry policy decided whether this failure is retried, and told the monitor.
+                        // The retry policy decided whether this failure is retried, and the monitor recorded that.
                         if (processor.retryPending(record)) {
                             producer.send(LagwatchRecordProcessor.retryRecord(record));
                         }
