@@ -3,14 +3,15 @@ package dev.lagwatch.monitor.integration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lagwatch.client.LifecycleRecorder;
+import dev.lagwatch.client.event.EventType;
+import dev.lagwatch.client.event.LifecycleEvent;
 import dev.lagwatch.client.kafka.LagwatchProducerInterceptor;
 import dev.lagwatch.client.kafka.LagwatchRecordProcessor;
 import dev.lagwatch.client.kafka.RetryPolicy;
 import dev.lagwatch.monitor.Monitor;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
+import dev.lagwatch.monitor.testing.EventsTopic;
 import dev.lagwatch.monitor.testing.FreePort;
 import dev.lagwatch.monitor.testing.TestMonitors;
 import dev.lagwatch.monitor.metrics.Scrape;
@@ -79,7 +80,12 @@ class RecordProcessorIT {
                     LagwatchRecordProcessor processor = new LagwatchRecordProcessor(recorder, "refund-service",
                             "refund-1", RetryPolicy.upTo(3))) {
                 for (int i = 0; i < RECORDS; i++) {
-                    String value = i % 10 == 3 ? "invalid" : i % 10 == 5 ? "flaky" : "ok";
+                    String value = "ok";
+                    if (i % 10 == 3) {
+                        value = "invalid";
+                    } else if (i % 10 == 5) {
+                        value = "flaky";
+                    }
                     producer.send(new ProducerRecord<>(TOPIC, "r-" + i, value)).get(30, TimeUnit.SECONDS);
                 }
                 consumer.subscribe(List.of(TOPIC));
@@ -140,38 +146,18 @@ class RecordProcessorIT {
      * Counts the started events of the topic's queue by attempt, read from the events topic, and
      * checks the availability time of every outcome.
      */
-    private static Map<Integer, Long> startedAttempts(String bootstrapServers) throws Exception {
-        ObjectMapper json = new ObjectMapper();
+    private static Map<Integer, Long> startedAttempts(String bootstrapServers) {
         Map<Integer, Long> byAttempt = new TreeMap<>();
-        try (KafkaConsumer<String, String> events = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "attempt-reader",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
-            events.subscribe(List.of(LifecycleRecorder.DEFAULT_TOPIC));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            // Every event is written by now; read until a poll comes back empty after the first records.
-            boolean seenAny = false;
-            while (System.nanoTime() < deadline) {
-                var records = events.poll(Duration.ofSeconds(2));
-                if (records.isEmpty() && seenAny) {
-                    break;
-                }
-                for (ConsumerRecord<String, String> record : records) {
-                    seenAny = true;
-                    JsonNode event = json.readTree(record.value());
-                    if (!event.path("queue").asText().equals(TOPIC)) {
-                        continue;
-                    }
-                    String type = event.path("type").asText();
-                    int attempt = event.path("attempt").asInt(1);
-                    if (type.equals("started")) {
-                        byAttempt.merge(attempt, 1L, Long::sum);
-                    } else if (type.equals("completed") || type.equals("failed")) {
-                        // A retry becomes available when the attempt before it fails, after the enqueue.
-                        assertThat(event.path("available_at").asLong() > event.path("enqueued_at").asLong())
-                                .as("available_at after enqueued_at in " + event).isEqualTo(attempt > 1);
-                    }
-                }
+        for (LifecycleEvent event : EventsTopic.readAll(bootstrapServers)) {
+            if (!event.queue().equals(TOPIC)) {
+                continue;
+            }
+            if (event.type() == EventType.STARTED) {
+                byAttempt.merge(event.attempt(), 1L, Long::sum);
+            } else if (event.type() == EventType.COMPLETED || event.type() == EventType.FAILED) {
+                // A retry becomes available when the attempt before it fails, after the enqueue.
+                assertThat(event.effectiveAvailableAt() > event.enqueuedAt())
+                        .as("available_at after enqueued_at in " + event).isEqualTo(event.attempt() > 1);
             }
         }
         return byAttempt;

@@ -3,14 +3,13 @@ package dev.lagwatch.monitor.integration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lagwatch.client.event.EventCodec;
 import dev.lagwatch.client.event.EventType;
 import dev.lagwatch.client.event.LifecycleEvent;
 import dev.lagwatch.monitor.Monitor;
-import dev.lagwatch.monitor.MonitorConfig;
 import dev.lagwatch.monitor.embedded.EmbeddedKafkaBroker;
 import dev.lagwatch.monitor.integration.examples.PaymentsConfig;
 import dev.lagwatch.monitor.integration.examples.PaymentsConfig.PaymentGateway;
+import dev.lagwatch.monitor.testing.EventsTopic;
 import dev.lagwatch.monitor.testing.FreePort;
 import dev.lagwatch.monitor.testing.TestMonitors;
 import dev.lagwatch.monitor.metrics.Scrape;
@@ -28,11 +27,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -132,26 +127,11 @@ class SpringKafkaIntegrationIT {
 
     /** Returns the highest attempt in the {@code started} events of each message of the queue. */
     private static Map<String, Integer> startedAttempts(String bootstrapServers) {
-        EventCodec codec = new EventCodec();
         Map<String, Integer> attempts = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(MonitorConfig.DEFAULT_EVENTS_TOPIC).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            await("every event read").atMost(Duration.ofSeconds(30)).until(() -> {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    LifecycleEvent event = codec.decode(record.value());
-                    if (event.type() == EventType.STARTED && event.queue().equals(QUEUE)) {
-                        attempts.merge(event.id(), event.attempt(), Math::max);
-                    }
-                }
-                return partitions.stream().allMatch(partition -> consumer.position(partition) >= ends.get(partition));
-            });
+        for (LifecycleEvent event : EventsTopic.readAll(bootstrapServers)) {
+            if (event.type() == EventType.STARTED && event.queue().equals(QUEUE)) {
+                attempts.merge(event.id(), event.attempt(), Math::max);
+            }
         }
         return attempts;
     }
